@@ -1,0 +1,208 @@
+"""Build each councillor's blog with Pelican's Python API.
+
+Each blog's Pelican settings are derived from its ``councillor.yml`` plus the shared
+defaults below, so there is no ``pelicanconf.py`` to copy and drift per blog.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import markdown
+from pelican import Pelican
+from pelican.readers import BaseReader
+from pelican.settings import read_settings
+
+from generator import posts
+from generator.colours import brand_colours
+from generator.config import Blog, Project, toolkit_dir
+from generator.exceptions import BuildError, Problem
+from generator.networks import NETWORKS, profile_url
+
+BLOGS_URL_PATH = "councillors"
+MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty", "toc"]
+
+
+class FrontMatterReader(BaseReader):
+    """Reads our YAML front matter posts for Pelican (see ``generator.posts``)."""
+
+    enabled = True
+    file_extensions: ClassVar[list[str]] = ["md"]
+
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        post, problems = posts.read(Path(source_path), self.settings["TIMEZONE"])
+        if post is None:
+            # Already reported with its line by validate(); Pelican logs this and skips the file.
+            raise ValueError(str(problems[0]))
+        meta = post.meta
+        html = markdown.markdown(post.body, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+        metadata: dict[str, Any] = {
+            "title": meta.title,
+            "date": post.date,
+            "slug": post.slug,
+            "status": meta.status,
+            "political": meta.political,
+            "social": dict(meta.social),
+        }
+        if meta.tags:
+            metadata["tags"] = self.process_metadata("tags", meta.tags)
+        if meta.summary:
+            metadata["summary"] = markdown.markdown(meta.summary, output_format="html")
+            metadata["summary_text"] = meta.summary
+        if meta.modified:
+            metadata["modified"] = meta.modified.replace(tzinfo=meta.modified.tzinfo or post.date.tzinfo)
+        if meta.image:
+            metadata["image"] = {"src": meta.image.src.lstrip("/"), "alt": meta.image.alt}
+        return html, metadata
+
+
+def blog_url(site_url: str, slug: str) -> str:
+    """The public address of a blog, without a trailing slash (Pelican's SITEURL form)."""
+    return f"{site_url}{BLOGS_URL_PATH}/{slug}"
+
+
+def post_path(post: posts.Post) -> str:
+    """Where a post lives inside its blog; kept in step with ARTICLE_URL below."""
+    return f"{post.date:%Y/%m}/{post.slug}/"
+
+
+def validate(project: Project) -> list[Problem]:
+    """Every problem in every blog's posts and pages, checked before anything is built."""
+    problems: list[Problem] = []
+    zone = project.programme.site.timezone
+    for blog in project.blogs:
+        problems += posts.read_all(blog.content_dir, zone)[1]
+        for page in sorted((blog.content_dir / posts.PAGES_DIR).glob("*.md")):
+            problems += posts.read(page, zone)[1]
+        photo = blog.councillor.photo
+        if photo and not (blog.folder / photo).is_file():
+            problems.append(Problem(blog.folder / "councillor.yml", None, f"the photo '{photo}' is not there",
+                                    "put the photo in the blog folder, or remove the 'photo:' line"))
+    return problems
+
+
+def councillor_context(project: Project, blog: Blog, site_url: str) -> dict[str, Any]:
+    """What the theme and the councillors index know of a councillor."""
+    c = blog.councillor
+    return {
+        "slug": blog.slug,
+        "name": c.name,
+        "initials": "".join(part[0] for part in c.name.split()[:3] if part[0].isalpha()).upper(),
+        "ward": c.ward,
+        "role": c.role,
+        "party": c.party,
+        "bio": c.bio,
+        "email": c.contact.email,
+        "phone": c.contact.phone,
+        "surgeries": [s.model_dump() for s in c.surgeries],
+        "photo": f"{blog_url(site_url, blog.slug)}/{photo_name(blog)}" if c.photo else None,
+        "url": blog_url(site_url, blog.slug) + "/",
+        "platforms": [
+            {"name": name, "label": NETWORKS[name].label, "handle": p.handle,
+             "url": profile_url(name, p.handle, p.url)}
+            for name, p in c.platforms.items()
+        ],
+    }
+
+
+def photo_name(blog: Blog) -> str:
+    return "photo" + Path(blog.councillor.photo or "").suffix.lower()
+
+
+def pelican_settings(project: Project, blog: Blog, output: Path, site_url: str) -> dict[str, Any]:
+    programme = project.programme
+    siteurl = blog_url(site_url, blog.slug)
+    brand = brand_colours(programme.branding)
+    overrides: dict[str, Any] = {
+        "PATH": str(blog.content_dir),
+        "OUTPUT_PATH": str(output),
+        "THEME": str(toolkit_dir(project.root) / "themes" / "blog"),
+        "SITENAME": f"{blog.councillor.name}, {blog.councillor.ward} ward",
+        "SITEURL": siteurl,
+        "FEED_DOMAIN": siteurl,
+        "TIMEZONE": programme.site.timezone,
+        "DEFAULT_LANG": programme.site.language,
+        "DEFAULT_DATE_FORMAT": "%-d %B %Y",
+        "READERS": {"md": FrontMatterReader, "rst": None, "html": None, "htm": None},
+        "ARTICLE_PATHS": [posts.POSTS_DIR],
+        "PAGE_PATHS": [posts.PAGES_DIR],
+        "STATIC_PATHS": ["images"],
+        "ARTICLE_URL": "{date:%Y}/{date:%m}/{slug}/",
+        "ARTICLE_SAVE_AS": "{date:%Y}/{date:%m}/{slug}/index.html",
+        "PAGE_URL": "{slug}/",
+        "PAGE_SAVE_AS": "{slug}/index.html",
+        "TAG_URL": "tags/{slug}/",
+        "TAG_SAVE_AS": "tags/{slug}/index.html",
+        "TAGS_URL": "tags/",
+        "TAGS_SAVE_AS": "tags/index.html",
+        "ARCHIVES_URL": "archives/",
+        "ARCHIVES_SAVE_AS": "archives/index.html",
+        "DIRECT_TEMPLATES": ["index", "tags", "archives"],
+        "CATEGORY_SAVE_AS": "",
+        "CATEGORIES_SAVE_AS": "",
+        "AUTHOR_SAVE_AS": "",
+        "AUTHORS_SAVE_AS": "",
+        "DRAFT_SAVE_AS": "",
+        "DRAFT_PAGE_SAVE_AS": "",
+        "FEED_ALL_ATOM": "feeds/all.atom.xml",
+        "FEED_ATOM": None,
+        "CATEGORY_FEED_ATOM": None,
+        "AUTHOR_FEED_ATOM": None,
+        "AUTHOR_FEED_RSS": None,
+        "TRANSLATION_FEED_ATOM": None,
+        "TAG_FEED_ATOM": "feeds/tags/{slug}.atom.xml",
+        "DEFAULT_PAGINATION": 10,
+        "WITH_FUTURE_DATES": False,
+        "DELETE_OUTPUT_DIRECTORY": False,
+        "CACHE_CONTENT": False,
+        "LOAD_CONTENT_CACHE": False,
+        "PLUGINS": [],
+        "SUMMARY_MAX_LENGTH": 50,
+        # Shared with the theme: plain data only, so the theme never imports project code.
+        "COUNCILLOR": councillor_context(project, blog, site_url),
+        "COUNCIL": {"name": programme.council.name, "display_name": programme.council.display_name,
+                    "url": programme.council.url},
+        "BRAND": brand,
+        "LOGO_URL": f"{site_url}assets/{Path(programme.branding.logo).name}" if programme.branding.logo else None,
+        "LOGO_ALT": programme.branding.logo_alt or programme.council.name,
+        "HANDBOOK_URL": site_url,
+        "COUNCILLORS_URL": f"{site_url}{BLOGS_URL_PATH}/",
+        "BUILD_YEAR": dt.date.today().year,
+    }
+    return read_settings(path=None, override=overrides)
+
+
+@contextmanager
+def _pelican_problems(strict: bool) -> Iterator[list[logging.LogRecord]]:
+    """Collect what Pelican logs: it reports a broken file and carries on, we must not."""
+    records: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Collect(logging.WARNING if strict else logging.ERROR)
+    logger = logging.getLogger("pelican")
+    logger.addHandler(handler)
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)
+
+
+def build_blog(project: Project, blog: Blog, output: Path, site_url: str, strict: bool = False) -> None:
+    """Build one blog into ``output`` (the blog's own folder in the staging area)."""
+    output.mkdir(parents=True, exist_ok=True)
+    settings = pelican_settings(project, blog, output, site_url)
+    with _pelican_problems(strict) as records:
+        Pelican(settings).run()
+    if records:
+        detail = "\n".join(f"  {r.getMessage()}" for r in records)
+        raise BuildError(f"the blog in {blog.folder} did not build cleanly:\n{detail}")
+    if blog.councillor.photo:
+        (output / photo_name(blog)).write_bytes((blog.folder / blog.councillor.photo).read_bytes())

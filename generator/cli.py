@@ -1,0 +1,56 @@
+"""The ``councillor`` command. Each command parses its options, calls one function, reports."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+
+from generator import __version__
+
+root_option = click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+    help="The programme folder (where programme.yml is).",
+)
+
+
+class _Format(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        prefix = "" if record.levelno < logging.WARNING else f"{record.levelname.lower()}: "
+        return prefix + record.getMessage()
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(_Format())
+    for name in ("generator",):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+        logger.propagate = False
+    # Pelican and MkDocs are chatty; their warnings still reach us through our own handlers.
+    for name in ("pelican", "mkdocs"):
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.WARNING)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="councillor")
+@click.option("-v", "--verbose", is_flag=True, help="Show more detail.")
+def main(verbose: bool) -> None:
+    """Build the programme handbook and every councillor's blog, and share new posts."""
+    _setup_logging(verbose)
+
+
+@main.command()
+@root_option
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the site (default: site/ in the programme folder).")
+@click.option("--base-url", default=None, help="The address the site is served from (default: site.url in programme.yml).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def build(root: Path, site_dir: Path | None, base_url: str | None, strict: bool) -> None:
+    """Build the handbook, the blogs and the council pages into site/."""
+    from generator.build import build as run_build
+
+    result = run_build(root, site_dir=site_dir, base_url=base_url, strict=strict)
+    click.echo(f"Built {result.pages} pages into {result.site_dir}")

@@ -1,0 +1,320 @@
+"""The typed configuration: ``programme.yml`` and each ``councillor_blogs/<slug>/councillor.yml``.
+
+Every option has a docstring; ``docs`` tests check each one is described in the handbook.
+Loading collects every problem in every file before giving up, so a council web team
+fixes them all in one pass rather than one per build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from generator import yamlfile
+from generator.exceptions import ConfigError, Problem
+from generator.networks import NETWORKS
+
+PROGRAMME_FILE = "programme.yml"
+BLOGS_DIR = "councillor_blogs"
+COUNCILLOR_FILE = "councillor.yml"
+
+HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+
+
+class Council(Model):
+    name: str = Field(min_length=2)
+    """The council's full name, as residents know it."""
+    url: str
+    """The council's main website."""
+    short_name: str | None = None
+    """A shorter name for headings and the browser tab (defaults to the full name)."""
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class Site(Model):
+    url: str
+    """Where the built site is published, e.g. https://my-council.github.io/networked-councillor/."""
+    title: str = "Networked Councillor"
+    """The handbook's title."""
+    language: str = "en-GB"
+    """The language of the site's pages."""
+    timezone: str = "Europe/London"
+    """Times in posts without a timezone are read as this zone's local time."""
+
+    @field_validator("url")
+    @classmethod
+    def _absolute_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+            raise ValueError("must be a full web address starting https://")
+        return value.rstrip("/") + "/"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not a timezone name such as Europe/London") from None
+        return value
+
+
+class Branding(Model):
+    primary_colour: str = Field("#1d4f91", pattern=HEX_COLOUR)
+    """The council's main colour (#rrggbb). Darkened if white text on it would be hard to read."""
+    accent_colour: str = Field("#b3261e", pattern=HEX_COLOUR)
+    """A second colour for highlights (#rrggbb), adjusted the same way."""
+    logo: str | None = None
+    """A logo image, relative to programme.yml (SVG or PNG)."""
+    logo_alt: str | None = None
+    """Text that describes the logo for screen readers (defaults to the council's name)."""
+
+
+class Workshop(Model):
+    number: Literal[1, 2, 3]
+    """Which of the three workshops this is."""
+    date: dt.date
+    """The day it runs (YYYY-MM-DD)."""
+    start: str = Field("10:00", pattern=r"^\d{1,2}:\d{2}$")
+    """Start time, HH:MM."""
+    end: str = Field("13:00", pattern=r"^\d{1,2}:\d{2}$")
+    """End time, HH:MM."""
+    venue: str
+    """Where it runs, as an address people can find."""
+
+
+class Contact(Model):
+    name: str
+    """Who to contact."""
+    role: str
+    """What they can help with."""
+    email: str | None = None
+    """Their work email address."""
+    phone: str | None = None
+    """Their work phone number."""
+
+
+class Cohort(Model):
+    name: str
+    """The cohort's name, e.g. 'Spring 2027 cohort'."""
+    streams: list[Literal["getting-started", "confident", "leading"]] = [
+        "getting-started",
+        "confident",
+        "leading",
+    ]
+    """The skill streams this cohort is split into."""
+    workshops: list[Workshop] = []
+    """The three workshops' dates and venues."""
+
+
+class Period(Model):
+    start: dt.date
+    """First day of the period (YYYY-MM-DD)."""
+    end: dt.date
+    """Last day of the period (YYYY-MM-DD)."""
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Period:
+        if self.end < self.start:
+            raise ValueError("end must be on or after start")
+        return self
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+class Accessibility(Model):
+    contact_email: str
+    """Where people report an accessibility problem."""
+    reviewed: dt.date
+    """When the site was last checked for accessibility (YYYY-MM-DD)."""
+    known_issues: list[str] = []
+    """Parts of the site that are not yet fully accessible, and why."""
+    response_days: int = 10
+    """Working days within which a report gets a reply."""
+
+
+class Programme(Model):
+    """``programme.yml``: the council, its cohort, branding and key dates."""
+
+    council: Council
+    """The council running the programme."""
+    site: Site
+    """Where the site is published."""
+    branding: Branding = Branding()
+    """Colours and logo applied to the handbook and every blog."""
+    cohort: Cohort
+    """The cohort of councillors taking part."""
+    contacts: list[Contact] = []
+    """Officers the councillors can ask for help."""
+    pre_election: Period | None = None
+    """The pre-election period, when council publicity about councillors is restricted."""
+    accessibility: Accessibility
+    """What the accessibility statement says."""
+
+
+class Platform(Model):
+    handle: str = Field(min_length=1)
+    """The councillor's name on that network."""
+    url: str | None = None
+    """The profile's web address, where it cannot be worked out from the handle."""
+    syndicate: bool | None = None
+    """Post new blog posts here automatically (default: yes, except X, which charges per post)."""
+
+
+class Surgery(Model):
+    when: str
+    """When it happens, in words, e.g. 'First Saturday of the month, 10:00 to 12:00'."""
+    where: str
+    """Where it happens."""
+
+
+class PublicContact(Model):
+    email: str | None = None
+    """The councillor's public email for casework."""
+    phone: str | None = None
+    """A public phone number."""
+
+    @model_validator(mode="after")
+    def _some_way(self) -> PublicContact:
+        if not (self.email or self.phone):
+            raise ValueError("give at least an email or a phone number residents can use")
+        return self
+
+
+class Councillor(Model):
+    """``councillor.yml``: who the councillor is and where they are online."""
+
+    name: str = Field(min_length=2)
+    """The councillor's name as it appears on the ballot paper."""
+    ward: str
+    """The ward they represent."""
+    role: str = "Councillor"
+    """Their role, e.g. 'Cabinet member for environment'."""
+    party: str | None = None
+    """Their party or group, if they want it shown."""
+    photo: str | None = None
+    """A photo, relative to the blog folder (initials are shown without one)."""
+    bio: str = ""
+    """One or two sentences about them."""
+    contact: PublicContact
+    """How residents reach them about casework."""
+    surgeries: list[Surgery] = []
+    """Their regular surgeries."""
+    platforms: dict[str, Platform] = {}
+    """The social networks they use, by network name."""
+    syndication_since: dt.date | None = None
+    """Posts dated before this are never syndicated (set when syndication is first switched on)."""
+
+    @field_validator("platforms", mode="before")
+    @classmethod
+    def _known_networks(cls, value: object) -> object:
+        if isinstance(value, dict):
+            for name, entry in list(value.items()):
+                if name not in NETWORKS:
+                    known = ", ".join(NETWORKS)
+                    raise ValueError(f"'{name}' is not a network this project knows ({known})")
+                if isinstance(entry, str):
+                    value[name] = {"handle": entry}
+        return value
+
+    def syndicates_to(self, network: str) -> bool:
+        platform = self.platforms.get(network)
+        if platform is None:
+            return False
+        if platform.syndicate is None:
+            return NETWORKS[network].syndicate_by_default
+        return platform.syndicate
+
+
+class Blog(BaseModel):
+    """One councillor's blog folder, with its validated settings."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    slug: str
+    folder: Path
+    councillor: Councillor
+
+    @property
+    def content_dir(self) -> Path:
+        return self.folder / "content"
+
+
+class Project(BaseModel):
+    """Everything the build reads: the programme and every blog, validated."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    root: Path
+    programme: Programme
+    blogs: list[Blog]
+
+    def blog(self, slug: str) -> Blog:
+        for blog in self.blogs:
+            if blog.slug == slug:
+                return blog
+        raise ConfigError([Problem(self.root / BLOGS_DIR / slug, None, f"there is no blog '{slug}'",
+                                   "run 'councillor new' to create it, or check the spelling")])
+
+
+def slugify(name: str) -> str:
+    """A stable, ASCII, URL-safe slug: 'Siân O'Brien-Jones' -> 'sian-obrien-jones'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    ascii_name = re.sub(r"['’`]", "", ascii_name.lower())
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
+
+
+def load_project(root: Path) -> Project:
+    """Load and validate programme.yml and every councillor.yml under ``root``; raise every problem at once."""
+    root = root.resolve()
+    problems: list[Problem] = []
+    programme_path = root / PROGRAMME_FILE
+    if not programme_path.exists():
+        raise ConfigError([Problem(programme_path, None, "no programme.yml here",
+                                   "run the command from the programme folder, or pass --root")])
+    programme, found = yamlfile.load(Programme, programme_path)
+    problems += found
+    blogs = []
+    for folder in sorted(p for p in (root / BLOGS_DIR).glob("*") if p.is_dir()):
+        blog, found = load_blog(folder)
+        problems += found
+        if blog:
+            blogs.append(blog)
+    if problems:
+        raise ConfigError(problems)
+    assert programme is not None
+    return Project(root=root, programme=programme, blogs=blogs)
+
+
+def load_blog(folder: Path) -> tuple[Blog | None, list[Problem]]:
+    path = folder / COUNCILLOR_FILE
+    if not re.match(SLUG, folder.name):
+        return None, [Problem(folder, None, f"'{folder.name}' cannot be used in a web address",
+                              f"rename the folder to '{slugify(folder.name)}'")]
+    if not path.exists():
+        return None, [Problem(path, None, "this blog folder has no councillor.yml",
+                              "copy one from another blog, or run 'councillor new'")]
+    councillor, problems = yamlfile.load(Councillor, path)
+    if councillor is None:
+        return None, problems
+    return Blog(slug=folder.name, folder=folder, councillor=councillor), problems
+
+
+def toolkit_dir(root: Path) -> Path:
+    """Where mkdocs.yml, handbook/ and themes/ live: the programme folder if it has its own,
+    otherwise the toolkit's checkout, so a second council can reuse the same handbook."""
+    if (root / "mkdocs.yml").is_file():
+        return root
+    return Path(__file__).resolve().parent.parent

@@ -1,0 +1,154 @@
+"""Posts: Markdown files that start with YAML front matter.
+
+One reader serves the blog build, syndication and the council pages, so a post means
+the same thing everywhere. Front matter was chosen over Pelican's ``Key: value`` lines
+because GitHub's web editor (how many councillors write, on an iPad) shows it as a table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from generator import yamlfile
+from generator.config import SLUG, slugify
+from generator.exceptions import Problem
+from generator.networks import NETWORKS
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
+POSTS_DIR = "posts"
+PAGES_DIR = "pages"
+
+
+class Image(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+    src: str
+    """The image file, relative to the post, or a path under the blog's content/images/."""
+    alt: str = Field(min_length=1)
+    """What the image shows, for people who cannot see it."""
+
+
+class FrontMatter(BaseModel):
+    """The settings at the top of a post, between the two ``---`` lines."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+    title: str = Field(min_length=1)
+    """The post's headline."""
+    date: dt.datetime
+    """When it is published (YYYY-MM-DD or YYYY-MM-DD HH:MM). A future date waits until then."""
+    modified: dt.datetime | None = None
+    """When it was last changed in a way readers should know about."""
+    summary: str | None = None
+    """One or two sentences for the blog's front page, feeds and social posts."""
+    tags: list[str] = []
+    """Topics, e.g. [planning, bins]; they become tag pages and hashtags."""
+    image: Image | None = None
+    """An image for the post and for link previews, with its alt text."""
+    status: Literal["published", "draft"] = "published"
+    """'draft' keeps the post off the site, its feeds and every network."""
+    political: bool = False
+    """true for party-political posts: the council hub leaves them out."""
+    slug: str | None = Field(None, pattern=SLUG)
+    """The last part of the post's web address (made from the title if not given)."""
+    social: dict[str, str] = {}
+    """Text to post instead of the usual one, per network, e.g. {mastodon: 'Bins change…'}."""
+
+    @field_validator("date", "modified", mode="before")
+    @classmethod
+    def _dates_and_times(cls, value: object) -> object:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return dt.datetime.combine(value, dt.time(9, 0))
+        return value
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [tag.strip() for tag in value.split(",") if tag.strip()]
+        return value
+
+    @field_validator("social")
+    @classmethod
+    def _known_networks(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            if name not in NETWORKS:
+                raise ValueError(f"'{name}' is not a network this project knows ({', '.join(NETWORKS)})")
+        return value
+
+
+@dataclass(frozen=True)
+class Post:
+    path: Path
+    meta: FrontMatter
+    body: str
+    body_line: int
+    date: dt.datetime
+
+    @property
+    def slug(self) -> str:
+        return self.meta.slug or slugify(self.meta.title)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.meta.status == "draft"
+
+    def is_published(self, now: dt.datetime) -> bool:
+        """Live on the site: not a draft and not dated in the future."""
+        return not self.is_draft and self.date <= now
+
+
+def split(text: str) -> tuple[str | None, str, int]:
+    """(front matter text or None, body, line number where the front matter starts)."""
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return None, text, 1
+    return match.group(1), text[match.end():], 2
+
+
+def read(path: Path, timezone: str = "Europe/London") -> tuple[Post | None, list[Problem]]:
+    """Read one post; every problem in it comes back with its line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return None, [Problem(path, None, "is not UTF-8 text", "save the file as UTF-8")]
+    head, body, first_line = split(text)
+    if head is None:
+        return None, [Problem(path, 1, "has no front matter",
+                              "start the file with a '---' line, 'title:' and 'date:' lines, then '---'")]
+    try:
+        root = yamlfile.parse(head, path, first_line)
+    except yamlfile.YamlSyntaxError as error:
+        return None, [error.problem]
+    meta, problems = yamlfile.validate(FrontMatter, root, path, first_line)
+    if meta is None:
+        return None, problems
+    body_line = first_line + head.count("\n") + 1
+    zone = ZoneInfo(timezone)
+    date = meta.date if meta.date.tzinfo else meta.date.replace(tzinfo=zone)
+    return Post(path=path, meta=meta, body=body, body_line=body_line, date=date), []
+
+
+def post_files(content_dir: Path) -> list[Path]:
+    return sorted((content_dir / POSTS_DIR).glob("**/*.md"))
+
+
+def read_all(content_dir: Path, timezone: str = "Europe/London") -> tuple[list[Post], list[Problem]]:
+    posts, problems = [], []
+    for path in post_files(content_dir):
+        post, found = read(path, timezone)
+        problems += found
+        if post:
+            posts.append(post)
+    seen: dict[str, Path] = {}
+    for post in posts:
+        if post.slug in seen:
+            problems.append(Problem(post.path, 2, f"has the same web address ('{post.slug}') as {seen[post.slug].name}",
+                                    "give one of them a different title, or a 'slug:' line"))
+        seen[post.slug] = post.path
+    return posts, problems

@@ -1,0 +1,140 @@
+"""Read YAML keeping line numbers, so every error can point at the line to fix.
+
+YAML 1.2 (ruamel) rather than PyYAML's 1.1: in 1.1 ``no`` becomes False and ``10:30``
+becomes the number 630, which a councillor typing a surgery time would never expect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError
+
+from generator.exceptions import Problem
+
+
+class _Constructor(RoundTripConstructor):
+    """Leaves dates as text so that pydantic, not the YAML parser, reports a bad one with its line."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
+_yaml = YAML(typ="rt")
+_yaml.Constructor = _Constructor
+M = TypeVar("M", bound=BaseModel)
+
+
+class YamlSyntaxError(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def parse(text: str, path: Path, first_line: int = 1) -> Any:
+    """Parse YAML text; ``first_line`` is where the text starts in its file (front matter)."""
+    try:
+        return _yaml.load(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + first_line if mark else first_line
+        raise YamlSyntaxError(
+            Problem(
+                path,
+                line,
+                f"this is not valid YAML ({error.problem or error.context})",
+                "check the indentation and that any text containing ':' or '#' is in quotes",
+            )
+        ) from None
+
+
+def plain(node: Any) -> Any:
+    """Turn ruamel's annotated containers and scalars into plain Python values."""
+    if isinstance(node, dict):
+        return {str(k): plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, dt.datetime):
+        return dt.datetime.fromisoformat(node.isoformat())
+    return node
+
+
+def line_of(root: Any, loc: Sequence[int | str], first_line: int = 1) -> int | None:
+    """The 1-based line of the value at ``loc``, or of the nearest enclosing node that exists."""
+    node, line = root, _start_line(root)
+    for key in loc:
+        if isinstance(node, CommentedMap) and key in node:
+            line = node.lc.key(key)[0]
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+            line = node.lc.item(key)[0]
+            node = node[key]
+        else:
+            break
+    return None if line is None else line + first_line
+
+
+def _start_line(node: Any) -> int | None:
+    lc = getattr(node, "lc", None)
+    return getattr(lc, "line", None)
+
+
+def validate(
+    model: type[M], root: Any, path: Path, first_line: int = 1, context: dict | None = None
+) -> tuple[M | None, list[Problem]]:
+    """Validate parsed YAML against a model, turning every error into a Problem with its line."""
+    if root is None:
+        root = CommentedMap()
+    if not isinstance(root, dict):
+        return None, [Problem(path, first_line, "expected a set of 'name: value' lines", "")]
+    try:
+        return model.model_validate(plain(root), context=context), []
+    except ValidationError as error:
+        return None, [
+            Problem(path, line_of(root, err["loc"], first_line), _message(err), _fix(err))
+            for err in error.errors(include_url=False)
+        ]
+
+
+def _message(err: dict) -> str:
+    where = ".".join(str(part) for part in err["loc"] if not str(part).startswith("function"))
+    text = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "missing":
+        return f"'{where}' is required but missing"
+    if err["type"] == "extra_forbidden":
+        return f"'{where}' is not a setting this file understands"
+    return f"'{where}': {text}" if where else text
+
+
+def _fix(err: dict) -> str:
+    if err["type"] == "extra_forbidden":
+        return "check the spelling against the documented settings, or remove the line"
+    if err["type"] == "missing":
+        return f"add a '{err['loc'][-1]}:' line"
+    if err["type"].startswith(("date", "datetime")):
+        return "write dates as YYYY-MM-DD, and times as YYYY-MM-DD HH:MM"
+    return ""
+
+
+def load(model: type[M], path: Path, context: dict | None = None) -> tuple[M | None, list[Problem]]:
+    """Read and validate one YAML file; returns (model or None, problems)."""
+    try:
+        root = parse(path.read_text(encoding="utf-8"), path)
+    except YamlSyntaxError as error:
+        return None, [error.problem]
+    except OSError as error:
+        return None, [Problem(path, None, f"cannot be read ({error.strerror})", "")]
+    return validate(model, root, path, context=context)
