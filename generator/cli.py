@@ -46,7 +46,8 @@ def main(verbose: bool) -> None:
 @root_option
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the site (default: site/ in the programme folder).")
-@click.option("--base-url", default=None, help="The address the site is served from (default: site.url in programme.yml).")
+@click.option("--base-url", default=None,
+              help="The address the site is served from (default: site.url in programme.yml).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def build(root: Path, site_dir: Path | None, base_url: str | None, strict: bool) -> None:
     """Build the handbook, the blogs and the council pages into site/."""
