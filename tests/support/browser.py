@@ -1,0 +1,88 @@
+"""Headless Chromium (Debian's) driven by Playwright, with axe-core for WCAG 2.2 A/AA checks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Browser, Page
+
+AXE_JS = Path(__file__).resolve().parent.parent / "browser_assets" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 320, "height": 640}
+IPAD = {"width": 820, "height": 1180}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        raise RuntimeError("Chromium is not installed: run 'apt-get install chromium' (.ci/run does this)")
+    if not AXE_JS.is_file():
+        raise RuntimeError("axe-core is not installed: run 'npm ci --prefix tests/browser_assets'")
+    return path
+
+
+@dataclass
+class Visit:
+    page: Page
+    requests: list[str] = field(default_factory=list)
+
+    def other_hosts(self) -> set[str]:
+        """Hosts other than loopback that the page tried to reach."""
+        hosts = {urlsplit(url).hostname for url in self.requests if url.startswith(("http:", "https:"))}
+        return {h for h in hosts if h not in {"127.0.0.1", "localhost"}}
+
+
+def open_page(browser: Browser, url: str, viewport: dict | None = None) -> Visit:
+    """Open ``url``, recording every request and blocking any to another host."""
+    context = browser.new_context(viewport=viewport or DESKTOP)
+    page = context.new_page()
+    visit = Visit(page)
+
+    def route(route, request) -> None:
+        visit.requests.append(request.url)
+        host = urlsplit(request.url).hostname
+        if request.url.startswith(("http:", "https:")) and host not in {"127.0.0.1", "localhost"}:
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/*", route)
+    page.goto(url, wait_until="load")
+    return visit
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Run axe-core with the WCAG 2.2 A and AA rules; returns its violations, simplified."""
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+def describe(violations: list[dict]) -> str:
+    return json.dumps(violations, indent=2)
+
+
+def has_horizontal_scroll(page: Page) -> bool:
+    """True when the page is wider than the viewport (content cut off on a phone)."""
+    return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth + 1")
