@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 import markdown
 from pelican import Pelican
+from pelican.log import console as pelican_console
 from pelican.readers import BaseReader
 from pelican.settings import read_settings
 
@@ -44,7 +45,8 @@ class FrontMatterReader(BaseReader):
         metadata: dict[str, Any] = {
             "title": meta.title,
             "date": post.date,
-            "slug": post.slug,
+            # A page keeps its file's name (about.md -> /about/) so links to it survive a new title.
+            "slug": meta.slug or (post.path.stem if post.path.parent.name == posts.PAGES_DIR else post.slug),
             "status": meta.status,
             "political": meta.political,
             "social": dict(meta.social),
@@ -178,6 +180,16 @@ def pelican_settings(project: Project, blog: Blog, output: Path, site_url: str) 
 
 
 @contextmanager
+def _quiet_console() -> Iterator[None]:
+    """Pelican prints a summary per run; with dozens of blogs that buries the messages that matter."""
+    was, pelican_console.quiet = pelican_console.quiet, True
+    try:
+        yield
+    finally:
+        pelican_console.quiet = was
+
+
+@contextmanager
 def _pelican_problems(strict: bool) -> Iterator[list[logging.LogRecord]]:
     """Collect what Pelican logs: it reports a broken file and carries on, we must not."""
     records: list[logging.LogRecord] = []
@@ -199,7 +211,7 @@ def build_blog(project: Project, blog: Blog, output: Path, site_url: str, strict
     """Build one blog into ``output`` (the blog's own folder in the staging area)."""
     output.mkdir(parents=True, exist_ok=True)
     settings = pelican_settings(project, blog, output, site_url)
-    with _pelican_problems(strict) as records:
+    with _pelican_problems(strict) as records, _quiet_console():
         Pelican(settings).run()
     if records:
         detail = "\n".join(f"  {r.getMessage()}" for r in records)

@@ -86,5 +86,5 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
         council.build_council_pages(project, parts[-1].source, site_url)
         written = publish.assemble(parts, staging)
         publish.swap(staging, site_dir)
-    log.info("Built %d files into %s for %s", len(written), site_dir, site_url)
+    log.debug("Built %d files into %s for %s", len(written), site_dir, site_url)
     return BuildResult(site_dir=site_dir, site_url=site_url, pages=sum(1 for p in written if p.endswith(".html")))

@@ -55,3 +55,15 @@ def build(root: Path, site_dir: Path | None, base_url: str | None, strict: bool)
 
     result = run_build(root, site_dir=site_dir, base_url=base_url, strict=strict)
     click.echo(f"Built {result.pages} pages into {result.site_dir}")
+
+
+@main.command()
+@root_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def serve(root: Path, host: str, port: int, strict: bool) -> None:
+    """Preview the site at http://127.0.0.1:8000/, rebuilding when a file changes."""
+    from generator.serve import serve as run_serve
+
+    run_serve(root, host=host, port=port, strict=strict)

@@ -1,0 +1,95 @@
+"""Typed configuration: every option validated, every problem pointing at its file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import posts
+from generator.config import Councillor, load_project, slugify
+from generator.exceptions import ConfigError
+from generator.yamlfile import load
+
+COUNCILLOR = """\
+name: Jane Smith
+ward: Castle
+contact:
+  email: jane@example.org
+surgeries:
+  - when: Mondays
+    where: Library
+platforms:
+  mastodon: "@jane@social.example"
+  x:
+    handle: janesmith
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "councillor.yml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_valid_councillor(tmp_path):
+    councillor, problems = load(Councillor, write(tmp_path, COUNCILLOR))
+    assert problems == []
+    assert councillor.syndicates_to("mastodon") and not councillor.syndicates_to("x"), "X is off by default"
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "says"),
+    [
+        (("ward: Castle\n", ""), None, "'ward' is required"),
+        (("    where: Library\n", "    wher: Library\n"), 7, "'surgeries.0.wher' is not a setting"),
+        (("  x:\n", "  myspace:\n"), 8, "'myspace' is not a network"),
+        (("  email: jane@example.org\n", "  email:\n"), 3, "at least an email or a phone"),
+    ],
+)
+def test_each_problem_names_its_line(tmp_path, change, line, says):
+    _, problems = load(Councillor, write(tmp_path, COUNCILLOR.replace(*change)))
+    matching = [p for p in problems if says in p.message]
+    assert matching, problems
+    if line:
+        assert matching[0].line == line
+
+
+def test_yaml_syntax_error_has_line_and_fix(tmp_path):
+    _, problems = load(Councillor, write(tmp_path, COUNCILLOR.replace("  - when: Mondays", "  - when: [Mondays")))
+    assert problems[0].line is not None and problems[0].line >= 5
+    assert "not valid YAML" in problems[0].message and problems[0].fix
+
+
+def test_times_stay_text_in_yaml_12(tmp_path):
+    # In YAML 1.1 an unquoted 10:30 is the number 630.
+    councillor, _ = load(Councillor, write(tmp_path, COUNCILLOR.replace("Mondays", "10:30")))
+    assert councillor.surgeries[0].when == "10:30"
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [("Siân O'Brien-Jones", "sian-obrien-jones"), ("Chloé Durand", "chloe-durand"),
+     ("Dafydd ap Gwilym", "dafydd-ap-gwilym"), ("  Mary  Anne ", "mary-anne"), ("Ŵyn Ŷs", "wyn-ys")],
+)
+def test_slugs_are_stable_and_ascii(name, slug):
+    assert slugify(name) == slug
+
+
+def test_post_front_matter_errors_have_lines(tmp_path):
+    path = write(tmp_path, "---\ntitle: Bins\ndate: 2026-03-01\nimage:\n  src: a.jpg\n---\nText\n", "post.md")
+    post, problems = posts.read(path)
+    assert post is None
+    assert problems[0].line == 4 and "'image.alt' is required" in problems[0].message
+
+
+def test_post_missing_title_and_bad_date(tmp_path):
+    path = write(tmp_path, "---\ndate: next Tuesday\n---\nText\n", "post.md")
+    _, problems = posts.read(path)
+    assert [(p.line, p.message.split(":")[0]) for p in problems] == [
+        (2, "'title' is required but missing"), (2, "'date'")]
+
+
+def test_missing_programme_is_explained(tmp_path):
+    with pytest.raises(ConfigError, match="no programme.yml here"):
+        load_project(tmp_path)
