@@ -174,7 +174,6 @@ def pelican_settings(project: Project, blog: Blog, output: Path, site_url: str) 
         "LOGO_ALT": programme.branding.logo_alt or programme.council.name,
         "HANDBOOK_URL": site_url,
         "COUNCILLORS_URL": f"{site_url}{BLOGS_URL_PATH}/",
-        "BUILD_YEAR": dt.date.today().year,
     }
     return read_settings(path=None, override=overrides)
 

@@ -91,5 +91,5 @@ def test_post_missing_title_and_bad_date(tmp_path):
 
 
 def test_missing_programme_is_explained(tmp_path):
-    with pytest.raises(ConfigError, match="no programme.yml here"):
+    with pytest.raises(ConfigError, match=r"no programme\.yml here"):
         load_project(tmp_path)
