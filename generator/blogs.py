@@ -6,7 +6,6 @@ defaults below, so there is no ``pelicanconf.py`` to copy and drift per blog.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager

@@ -23,10 +23,15 @@ class _Links(HTMLParser):
                 self.ids.add(value)
             if name == "srcset":
                 self.links += [part.strip().split()[0] for part in value.split(",") if part.strip()]
-            elif name in LINK_ATTRIBUTES and not (tag == "link" and ("rel", "dns-prefetch") in attrs):
+            elif self._is_link(tag, name, value, attrs):
                 self.links.append(value)
-            elif tag == "meta" and name == "content" and value.startswith(("http://", "https://")):
-                self.links.append(value)
+
+    @staticmethod
+    def _is_link(tag: str, name: str, value: str, attrs: list[tuple[str, str | None]]) -> bool:
+        if name in LINK_ATTRIBUTES:
+            return not (tag == "link" and ("rel", "dns-prefetch") in attrs)
+        # Open Graph and canonical-style metadata carry absolute URLs that must resolve too.
+        return tag == "meta" and name == "content" and value.startswith(("http://", "https://"))
 
 
 def page_url(site_dir: Path, path: Path, site_url: str) -> str:
