@@ -1,0 +1,76 @@
+"""`councillor serve`: a real server on loopback that rebuilds when a post changes."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode()
+
+
+def wait_for(predicate, timeout: float = 90.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture
+def server(example):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--root", str(example), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        yield example, f"http://127.0.0.1:{port}/"
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_serve_rebuilds_and_reloads_on_change(server):
+    root, url = server
+    blog = f"{url}councillors/amira-patel/"
+    page = wait_for(lambda: fetch(blog))
+    assert "livereload" in page, "the browser is told to reload after a rebuild"
+    assert fetch(url).count("<html") == 1, "the handbook is served at the root"
+
+    post = sorted((root / "councillor_blogs" / "amira-patel" / "content" / "posts").glob("*.md"))[-1]
+    post.write_text(post.read_text().replace("title: ", "title: Updated ", 1))
+
+    assert wait_for(lambda: "Updated " in fetch(blog))
+
+
+def test_serve_keeps_the_last_good_site_when_a_file_breaks(server):
+    root, url = server
+    blog = f"{url}councillors/amira-patel/"
+    wait_for(lambda: fetch(blog))
+    yml = root / "councillor_blogs" / "amira-patel" / "councillor.yml"
+    yml.write_text(yml.read_text().replace("ward: Castle", "ward: [Castle"))
+    time.sleep(3)
+    assert "Amira Patel" in fetch(blog)
