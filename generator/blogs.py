@@ -18,7 +18,7 @@ from pelican.log import console as pelican_console
 from pelican.readers import BaseReader
 from pelican.settings import read_settings
 
-from generator import posts
+from generator import posts, shortlinks
 from generator.colours import brand_colours
 from generator.config import Blog, Project, toolkit_dir
 from generator.exceptions import BuildError, Problem
@@ -40,7 +40,9 @@ class FrontMatterReader(BaseReader):
             # Already reported with its line by validate(); Pelican logs this and skips the file.
             raise ValueError(str(problems[0]))
         meta = post.meta
-        html = markdown.markdown(post.body, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+        # [[council:<code>]] lines become quotes of council news, with its short link.
+        quotes = shortlinks.quote_extension(post, self.settings["HANDBOOK_URL"])
+        html = markdown.markdown(post.body, extensions=[*MARKDOWN_EXTENSIONS, quotes], output_format="html")
         metadata: dict[str, Any] = {
             "title": meta.title,
             "date": post.date,

@@ -5,6 +5,7 @@ This is the only place that knows the order of the steps.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
 from collections.abc import Iterator
@@ -36,7 +37,7 @@ def site_url_for(project: Project, base_url: str | None) -> str:
 
 def validate(project: Project) -> None:
     """Check everything a build reads before building anything."""
-    problems: list[Problem] = blogs.validate(project)
+    problems: list[Problem] = blogs.validate(project) + council.validate(project)
     logo = project.programme.branding.logo
     if logo and not (project.root / logo).is_file():
         problems.append(Problem(project.root / "programme.yml", None, f"the logo '{logo}' is not there",
@@ -65,8 +66,12 @@ def _strict_warnings(strict: bool) -> Iterator[list[logging.LogRecord]]:
 
 
 def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
-          strict: bool = False) -> BuildResult:
-    """Build the whole site for the programme in ``root``; ``site/`` changes only on success."""
+          strict: bool = False, day: dt.date | None = None) -> BuildResult:
+    """Build the whole site for the programme in ``root``; ``site/`` changes only on success.
+
+    ``day`` is the date the council pages treat as today (default: today), e.g. to see the
+    hub as it will be in the pre-election period.
+    """
     project = load_project(root)
     validate(project)
     site_dir = (site_dir or project.root / SITE_DIR).resolve()
@@ -83,7 +88,7 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
             blogs.build_blog(project, blog, part.source, site_url, strict)
             parts.append(part)
         parts.append(publish.Part(parts_dir / "council", "", "the council pages"))
-        council.build_council_pages(project, parts[-1].source, site_url)
+        council.build_council_pages(project, parts[-1].source, site_url, day)
         written = publish.assemble(parts, staging)
         publish.swap(staging, site_dir)
     log.debug("Built %d files into %s for %s", len(written), site_dir, site_url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 
@@ -49,11 +50,13 @@ def main(verbose: bool) -> None:
 @click.option("--base-url", default=None,
               help="The address the site is served from (default: site.url in programme.yml).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def build(root: Path, site_dir: Path | None, base_url: str | None, strict: bool) -> None:
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Build the council pages as if today were YYYY-MM-DD, e.g. to preview the pre-election period.")
+def build(root: Path, site_dir: Path | None, base_url: str | None, strict: bool, day: dt.datetime | None) -> None:
     """Build the handbook, the blogs and the council pages into site/."""
     from generator.build import build as run_build
 
-    result = run_build(root, site_dir=site_dir, base_url=base_url, strict=strict)
+    result = run_build(root, site_dir=site_dir, base_url=base_url, strict=strict, day=day.date() if day else None)
     click.echo(f"Built {result.pages} pages into {result.site_dir}")
 
 

@@ -1,27 +1,40 @@
-"""The council's own pages: the councillors index (and the council hub, short links and reports)."""
+"""The council's own pages: the councillors index, the hub, the footprint report, council news and short links.
+
+Everything here looks at one day, the build's date (today unless ``--date`` says otherwise),
+so a build can be checked as it will look inside the pre-election period.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import shutil
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from generator import check, footprint, hub, posts, shortlinks
 from generator.blogs import BLOGS_URL_PATH, councillor_context
 from generator.colours import brand_colours
-from generator.config import Project, toolkit_dir
+from generator.config import Blog, Project, toolkit_dir
+from generator.exceptions import Problem
+
+log = logging.getLogger("generator")
 
 
 def environment(project: Project) -> Environment:
     themes = toolkit_dir(project.root) / "themes"
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader([themes / "council" / "templates"]),
         autoescape=select_autoescape(),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["day"] = lambda value: f"{value:%-d %B %Y}" if value else ""
+    env.filters["percent"] = lambda value: "" if value is None else f"{round(value * 100)}%"
+    return env
 
 
 def page_context(project: Project, site_url: str) -> dict[str, Any]:
@@ -34,13 +47,56 @@ def page_context(project: Project, site_url: str) -> dict[str, Any]:
         "brand": brand_colours(programme.branding),
         "logo_url": f"{site_url}assets/{Path(logo).name}" if logo else None,
         "logo_alt": programme.branding.logo_alt or programme.council.name,
+        "pre_election": programme.pre_election,
+        "cohort": programme.cohort,
+        "council_pages": [
+            (f"{site_url}{hub.HUB_URL_PATH}/", "Council hub"),
+            (f"{site_url}{shortlinks.NEWS_URL_PATH}/", "Council news"),
+            (f"{site_url}{footprint.FOOTPRINT_URL_PATH}/", "Digital footprint"),
+        ],
     }
 
 
-def build_council_pages(project: Project, output: Path, site_url: str) -> None:
-    """Write the councillors index and the shared assets into ``output``."""
+def validate(project: Project) -> list[Problem]:
+    """Problems in the council items, in quotes of them in posts, and in the footprint snapshots."""
+    return shortlinks.validate(project) + footprint.read_snapshots(project)[1]
+
+
+def published_posts(project: Project, when: check.Today) -> list[tuple[Blog, list[posts.Post]]]:
+    return [(blog, check.published_posts(project, blog, when)) for blog in project.blogs]
+
+
+def footprint_report(project: Project, when: check.Today, site_url: str,
+                     published: list[tuple[Blog, list[posts.Post]]] | None = None) -> footprint.CohortReport:
+    published = published if published is not None else published_posts(project, when)
+    shares = {blog.slug: check.ledger_shares(blog) for blog in project.blogs}
+    snapshots, _ = footprint.read_snapshots(project)
+    return footprint.collect(project, published, shares, when, snapshots, site_url)
+
+
+def build_council_pages(project: Project, output: Path, site_url: str, day: dt.date | None = None) -> None:
+    """Write the council's pages and the shared assets into ``output``, as of ``day`` (default today)."""
     env = environment(project)
     context = page_context(project, site_url)
+    when = check.today(project, day)
+    paused = check.in_pre_election(project, when)
+    published = published_posts(project, when)
+
+    write_councillors_index(env, context, output, project, site_url)
+    items, _ = shortlinks.read_items(project.root, project.programme.site.timezone)
+    views = shortlinks.item_views(items, site_url, when.cutoff, paused)
+    shortlinks.write_pages(env, context, output, views)
+    hub.write_hub(env, context, output, hub.hub_posts(published, site_url),
+                  [v for v in views if v.state == "live"], paused, when.cutoff)
+    footprint.write_pages(env, context, output, footprint_report(project, when, site_url, published))
+    if paused:
+        held = [v.item.code for v in views if v.state == "held"]
+        log.info(check.pre_election_note(project, len(held)) + (f" Held: {', '.join(held)}." if held else ""))
+    copy_assets(project, output)
+
+
+def write_councillors_index(env: Environment, context: dict[str, Any], output: Path, project: Project,
+                            site_url: str) -> None:
     councillors = sorted(
         (councillor_context(project, blog, site_url) for blog in project.blogs),
         key=lambda c: (c["ward"], c["name"]),
@@ -50,6 +106,9 @@ def build_council_pages(project: Project, output: Path, site_url: str) -> None:
         wards.setdefault(c["ward"], []).append(c)
     _write(output / BLOGS_URL_PATH / "index.html",
            env.get_template("councillors.html").render(**context, wards=wards, page_url=f"{site_url}{BLOGS_URL_PATH}/"))
+
+
+def copy_assets(project: Project, output: Path) -> None:
     if project.programme.branding.logo:
         logo = project.root / project.programme.branding.logo
         (output / "assets").mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,212 @@
+"""The two-platform check: a blog for detail, plus a network for listening, actually in use.
+
+The pilots found that councillors who combined a detail platform with a listening and
+networking platform built bigger networks than those who used either alone, so this is
+the one measure the council's engagement team is asked to follow up, councillor by councillor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from generator import posts
+from generator.config import Blog, Project
+from generator.networks import NETWORKS
+
+#: A network counts as used when a post was shared to it this recently.
+LISTENING_WINDOW_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Today:
+    """The day a build or report treats as today, and the latest moment a post may be dated to count.
+
+    ``day`` drives the pre-election period, "days since the last post" and the 60-day window.
+    ``cutoff`` never runs ahead of the real clock: the blogs only publish posts whose time has
+    come, so a report dated in the future must not count posts that are not on the site yet.
+    """
+
+    day: dt.date
+    cutoff: dt.datetime
+
+
+def today(project: Project, day: dt.date | None = None, clock: dt.datetime | None = None) -> Today:
+    zone = ZoneInfo(project.programme.site.timezone)
+    now = (clock or dt.datetime.now(dt.UTC)).astimezone(zone)
+    if day is None or day == now.date():
+        return Today(now.date(), now)
+    end_of_day = dt.datetime.combine(day, dt.time(23, 59, 59), zone)
+    return Today(day, min(end_of_day, now))
+
+
+def in_pre_election(project: Project, when: Today) -> bool:
+    period = project.programme.pre_election
+    return period is not None and period.contains(when.day)
+
+
+@dataclass(frozen=True)
+class Share:
+    """One post shared to one network, as the syndication ledger records it."""
+
+    post: str
+    network: str
+    ok: bool
+    at: dt.datetime | None
+    url: str | None = None
+
+
+def ledger_shares(blog: Blog) -> list[Share]:
+    """What the syndication ledger in the blog's folder says was shared, oldest first."""
+    try:
+        from generator.syndication import ledger
+    except ImportError:
+        # Syndication is an optional part of a programme: no ledger module means nothing shared yet.
+        return []
+    return _from_ledger(ledger, blog)
+
+
+def _from_ledger(ledger: object, blog: Blog) -> list[Share]:
+    # Filled in against the ledger's read API (see generator/syndication/ledger.py).
+    return []
+
+
+@dataclass(frozen=True)
+class PlatformUse:
+    network: str
+    label: str
+    syndicates: bool
+    last_shared: dt.datetime | None
+    used: bool
+
+
+@dataclass(frozen=True)
+class Result:
+    """One councillor's two-platform status, with what to do next when it falls short."""
+
+    slug: str
+    name: str
+    ward: str
+    published_posts: int
+    last_post: dt.date | None
+    platforms: list[PlatformUse] = field(default_factory=list)
+
+    @property
+    def has_detail(self) -> bool:
+        return self.published_posts > 0
+
+    @property
+    def listening_used(self) -> list[PlatformUse]:
+        return [p for p in self.platforms if p.used]
+
+    @property
+    def has_listening(self) -> bool:
+        return bool(self.listening_used)
+
+    @property
+    def ok(self) -> bool:
+        return self.has_detail and self.has_listening
+
+    @property
+    def next_step(self) -> str | None:
+        """A plain-English next step, or None when both platforms are in use."""
+        if self.ok:
+            return None
+        steps = []
+        if not self.has_detail:
+            steps.append("publish a first post on your blog, so people have somewhere to read the detail")
+        if not self.platforms:
+            steps.append("add a listening platform, such as Mastodon, Bluesky or a Facebook Page, under "
+                         "'platforms:' in your councillor.yml, so your posts reach people where they talk")
+        elif not self.has_listening:
+            steps.append(_listening_step(self.platforms))
+        text = "; then ".join(steps)
+        return text[0].upper() + text[1:] + "."
+
+
+def _listening_step(platforms: list[PlatformUse]) -> str:
+    names = _join([p.label for p in platforms])
+    if not any(p.syndicates for p in platforms):
+        return (f"turn on sharing to {names} ('syndicate: true' under the network in councillor.yml), "
+                f"or share your posts there by hand with the share kit")
+    shared = [p for p in platforms if p.last_shared]
+    if shared:
+        latest = max(shared, key=lambda p: p.last_shared or dt.datetime.min.replace(tzinfo=dt.UTC))
+        when = f"{latest.last_shared:%-d %B %Y}" if latest.last_shared else ""
+        return (f"share a post to {names}: nothing has gone out there in the last {LISTENING_WINDOW_DAYS} days "
+                f"(the last was on {when})")
+    return (f"share a post to {names}: nothing has gone out there yet. If sharing keeps failing, ask the "
+            f"engagement officer to check the account's sign-in")
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def check_blog(blog: Blog, published: Iterable[posts.Post], shares: Iterable[Share], when: Today) -> Result:
+    live = sorted(published, key=lambda p: p.date)
+    window_start = dt.datetime.combine(when.day - dt.timedelta(days=LISTENING_WINDOW_DAYS), dt.time(),
+                                       when.cutoff.tzinfo)
+    window_end = dt.datetime.combine(when.day, dt.time(23, 59, 59), when.cutoff.tzinfo)
+    last: dict[str, dt.datetime] = {}
+    for share in shares:
+        if share.ok and share.at and share.at <= window_end:
+            last[share.network] = max(share.at, last.get(share.network, share.at))
+    councillor = blog.councillor
+    platforms = [
+        PlatformUse(
+            network=name,
+            label=NETWORKS[name].label,
+            syndicates=councillor.syndicates_to(name),
+            last_shared=last.get(name),
+            used=name in last and last[name] >= window_start,
+        )
+        for name in councillor.platforms
+    ]
+    return Result(
+        slug=blog.slug,
+        name=councillor.name,
+        ward=councillor.ward,
+        published_posts=len(live),
+        last_post=live[-1].date.date() if live else None,
+        platforms=platforms,
+    )
+
+
+def published_posts(project: Project, blog: Blog, when: Today) -> list[posts.Post]:
+    found, _ = posts.read_all(blog.content_dir, project.programme.site.timezone)
+    return [p for p in found if p.is_published(when.cutoff)]
+
+
+def check_project(project: Project, when: Today) -> list[Result]:
+    return [check_blog(blog, published_posts(project, blog, when), ledger_shares(blog), when)
+            for blog in project.blogs]
+
+
+def report(project: Project, results: list[Result], when: Today, held_items: int = 0) -> list[str]:
+    """The check as lines of plain English: each councillor, then the cohort, then the pre-election note."""
+    lines = []
+    for r in sorted(results, key=lambda r: r.name):
+        if r.ok:
+            using = _join([p.label for p in r.listening_used])
+            lines.append(f"OK       {r.name} ({r.ward}): blog with {r.published_posts} posts, and {using}.")
+        else:
+            lines.append(f"NOT YET  {r.name} ({r.ward}): {r.next_step}")
+    short = [r for r in results if not r.ok]
+    lines.append("")
+    lines.append(f"Cohort: {len(results) - len(short)} of {len(results)} councillors use a blog and a listening "
+                 f"platform (shared to in the {LISTENING_WINDOW_DAYS} days to {when.day:%-d %B %Y}).")
+    if in_pre_election(project, when):
+        lines.append(pre_election_note(project, held_items))
+    return lines
+
+
+def pre_election_note(project: Project, held_items: int) -> str:
+    period = project.programme.pre_election
+    assert period is not None
+    held = {0: "no council items are held", 1: "1 council item is held"}.get(
+        held_items, f"{held_items} council items are held")
+    return (f"Pre-election period ({period.start:%-d %B %Y} to {period.end:%-d %B %Y}): the council hub is not "
+            f"promoting councillors' posts, and {held} until it ends.")

@@ -1,0 +1,106 @@
+"""The council hub: the latest posts from every councillor, for the communications team to reshare.
+
+Posts marked ``political: true`` never appear, and during the pre-election period no
+councillor's post does. Summaries are cleaned with nh3 (the ammonia sanitiser) down to a
+few harmless tags, because a councillor's raw HTML must never run on a council page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import markdown
+import nh3
+from jinja2 import Environment
+
+from generator import posts
+from generator.blogs import blog_url, post_path
+from generator.config import Blog
+
+HUB_URL_PATH = "hub"
+FEED_NAME = "feed.atom.xml"
+#: Enough for a fortnight of a busy cohort; older posts are a click away on each blog.
+HUB_LIMIT = 40
+SUMMARY_WORDS = 50
+SUMMARY_TAGS = {"p", "a", "em", "strong", "code", "br", "abbr"}
+SAFE_SCHEMES = ("https://", "http://", "mailto:")
+
+
+@dataclass(frozen=True)
+class HubPost:
+    title: str
+    url: str
+    date: dt.datetime
+    councillor: str
+    ward: str
+    blog_url: str
+    summary_html: str
+    tags: list[str]
+
+
+def _absolute_links_only(tag: str, attribute: str, value: str) -> str | None:
+    # A relative link in a summary points somewhere else once the summary sits on the hub.
+    if tag == "a" and attribute == "href" and not value.startswith(SAFE_SCHEMES):
+        return None
+    return value
+
+
+def sanitise(fragment: str) -> str:
+    """Keep text, paragraphs, emphasis and absolute links; drop everything else, scripts with their content."""
+    return nh3.clean(
+        fragment,
+        tags=SUMMARY_TAGS,
+        attributes={"a": {"href"}, "abbr": {"title"}},
+        attribute_filter=_absolute_links_only,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener nofollow",
+    )
+
+
+def summary_html(post: posts.Post) -> str:
+    """The post's summary, or else its opening words, as sanitised HTML."""
+    if post.meta.summary:
+        return sanitise(markdown.markdown(post.meta.summary, output_format="html"))
+    text = html.unescape(nh3.clean(markdown.markdown(post.body, output_format="html"), tags=set()))
+    words = text.split()
+    opening = " ".join(words[:SUMMARY_WORDS]) + (" …" if len(words) > SUMMARY_WORDS else "")
+    return f"<p>{html.escape(opening)}</p>"
+
+
+def hub_posts(published: list[tuple[Blog, list[posts.Post]]], site_url: str) -> list[HubPost]:
+    """The newest non-political posts across every blog, newest first."""
+    chosen = [
+        HubPost(
+            title=post.meta.title,
+            url=f"{blog_url(site_url, blog.slug)}/{post_path(post)}",
+            date=post.date,
+            councillor=blog.councillor.name,
+            ward=blog.councillor.ward,
+            blog_url=blog_url(site_url, blog.slug) + "/",
+            summary_html=summary_html(post),
+            tags=list(post.meta.tags),
+        )
+        for blog, found in published
+        for post in found
+        if not post.meta.political
+    ]
+    return sorted(chosen, key=lambda p: p.date, reverse=True)[:HUB_LIMIT]
+
+
+def write_hub(env: Environment, context: dict[str, Any], output: Path, entries: list[HubPost],
+              items: list[Any], paused: bool, updated: dt.datetime) -> None:
+    """hub/index.html and hub/feed.atom.xml; while ``paused`` both carry the notice and no posts."""
+    shown = [] if paused else entries
+    page_url = f"{context['site_url']}{HUB_URL_PATH}/"
+    common = {**context, "entries": shown, "items": items, "paused": paused, "page_url": page_url,
+              "feed_url": f"{page_url}{FEED_NAME}"}
+    folder = output / HUB_URL_PATH
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.html").write_text(env.get_template("hub.html").render(**common), encoding="utf-8")
+    latest = max((e.date for e in shown), default=updated)
+    (folder / FEED_NAME).write_text(env.get_template("hub.atom.xml").render(**common, updated=latest),
+                                    encoding="utf-8")
