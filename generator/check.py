@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from generator import posts
-from generator.config import Blog, Project
+from generator.config import Blog, Project, load_project
 from generator.networks import NETWORKS
 
 #: A network counts as used when a post was shared to it this recently.
@@ -77,8 +78,11 @@ def _from_ledger(ledger: object, blog: Blog) -> list[Share]:
 class PlatformUse:
     network: str
     label: str
+    #: The project can post there itself (otherwise the councillor shares by hand with the share kit).
+    automated: bool
     syndicates: bool
     last_shared: dt.datetime | None
+    last_failed: dt.datetime | None
     used: bool
 
 
@@ -128,17 +132,27 @@ class Result:
 
 def _listening_step(platforms: list[PlatformUse]) -> str:
     names = _join([p.label for p in platforms])
-    if not any(p.syndicates for p in platforms):
+    automatic = [p for p in platforms if p.automated and p.syndicates]
+    failing = [p for p in automatic if p.last_failed and (not p.last_shared or p.last_failed > p.last_shared)]
+    if failing:
+        worst = failing[0]
+        return (f"sharing to {worst.label} last failed on {_day(worst.last_failed)}: ask the engagement officer "
+                f"to check the account's sign-in, then share your next post")
+    shared = [p.last_shared for p in platforms if p.last_shared]
+    if shared:
+        return (f"share a post to {names}: nothing has gone out there in the last {LISTENING_WINDOW_DAYS} days "
+                f"(the last was on {_day(max(shared))})")
+    if automatic:
+        return f"share your next post to {names}: nothing has gone out there yet"
+    if any(p.automated for p in platforms):
         return (f"turn on sharing to {names} ('syndicate: true' under the network in councillor.yml), "
                 f"or share your posts there by hand with the share kit")
-    shared = [p for p in platforms if p.last_shared]
-    if shared:
-        latest = max(shared, key=lambda p: p.last_shared or dt.datetime.min.replace(tzinfo=dt.UTC))
-        when = f"{latest.last_shared:%-d %B %Y}" if latest.last_shared else ""
-        return (f"share a post to {names}: nothing has gone out there in the last {LISTENING_WINDOW_DAYS} days "
-                f"(the last was on {when})")
-    return (f"share a post to {names}: nothing has gone out there yet. If sharing keeps failing, ask the "
-            f"engagement officer to check the account's sign-in")
+    return (f"share your posts to {names} with the share kit, or add a network the project can post to for you, "
+            f"such as Mastodon or Bluesky")
+
+
+def _day(moment: dt.datetime | None) -> str:
+    return f"{moment:%-d %B %Y}" if moment else ""
 
 
 def _join(words: list[str]) -> str:
@@ -151,16 +165,20 @@ def check_blog(blog: Blog, published: Iterable[posts.Post], shares: Iterable[Sha
                                        when.cutoff.tzinfo)
     window_end = dt.datetime.combine(when.day, dt.time(23, 59, 59), when.cutoff.tzinfo)
     last: dict[str, dt.datetime] = {}
+    failed: dict[str, dt.datetime] = {}
     for share in shares:
-        if share.ok and share.at and share.at <= window_end:
-            last[share.network] = max(share.at, last.get(share.network, share.at))
+        if share.at and share.at <= window_end:
+            latest = last if share.ok else failed
+            latest[share.network] = max(share.at, latest.get(share.network, share.at))
     councillor = blog.councillor
     platforms = [
         PlatformUse(
             network=name,
             label=NETWORKS[name].label,
+            automated=NETWORKS[name].automated,
             syndicates=councillor.syndicates_to(name),
             last_shared=last.get(name),
+            last_failed=failed.get(name),
             used=name in last and last[name] >= window_start,
         )
         for name in councillor.platforms
@@ -210,3 +228,17 @@ def pre_election_note(project: Project, held_items: int) -> str:
         held_items, f"{held_items} council items are held")
     return (f"Pre-election period ({period.start:%-d %B %Y} to {period.end:%-d %B %Y}): the council hub is not "
             f"promoting councillors' posts, and {held} until it ends.")
+
+
+def run(root: Path, day: dt.date | None = None) -> tuple[list[str], list[Result]]:
+    """``councillor check``: the report's lines and the results behind them."""
+    from generator import shortlinks
+
+    project = load_project(root)
+    when = today(project, day)
+    held = 0
+    if in_pre_election(project, when):
+        items, _ = shortlinks.read_items(project.root, project.programme.site.timezone)
+        held = sum(1 for item in items if item.state(when.cutoff, pre_election=True) == "held")
+    results = check_project(project, when)
+    return report(project, results, when, held), results

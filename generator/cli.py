@@ -70,3 +70,41 @@ def serve(root: Path, host: str, port: int, strict: bool) -> None:
     from generator.serve import serve as run_serve
 
     run_serve(root, host=host, port=port, strict=strict)
+
+
+@main.command()
+@root_option
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Check as if today were YYYY-MM-DD.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when any councillor falls short (for CI).")
+def check(root: Path, day: dt.datetime | None, strict: bool) -> None:
+    """Check each councillor has a blog and a listening platform in use, with a next step for each who has not."""
+    from generator.check import run as run_check
+
+    lines, results = run_check(root, day.date() if day else None)
+    click.echo("\n".join(lines))
+    if strict and not all(r.ok for r in results):
+        raise SystemExit(1)
+
+
+@main.command()
+@root_option
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Record and report as if today were YYYY-MM-DD.")
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The built site to put the report in (default: site/ in the programme folder).")
+@click.option("--base-url", default=None,
+              help="The address the site is served from (default: site.url in programme.yml).")
+@click.option("--no-snapshot", is_flag=True, help="Only rebuild the report; do not record today's figures.")
+def footprint(root: Path, day: dt.datetime | None, site_dir: Path | None, base_url: str | None,
+              no_snapshot: bool) -> None:
+    """Record today's digital footprint snapshot (commit it) and rebuild the footprint report."""
+    from generator.council import record_footprint
+
+    run = record_footprint(root, site_dir=site_dir, base_url=base_url, day=day.date() if day else None,
+                           snapshot=not no_snapshot)
+    if run.snapshot:
+        click.echo(f"Recorded {run.snapshot}: commit it to keep the history.")
+    report = run.report
+    click.echo(f"Footprint report for {report.day:%-d %B %Y} in {run.report_dir}: "
+               f"{report.two_platforms} of {len(report.councillors)} councillors use a blog and a listening platform.")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from generator import check, footprint, hub, posts, shortlinks
 from generator.blogs import BLOGS_URL_PATH, councillor_context
 from generator.colours import brand_colours
-from generator.config import Blog, Project, toolkit_dir
+from generator.config import Blog, Project, load_project, toolkit_dir
 from generator.exceptions import Problem
 
 log = logging.getLogger("generator")
@@ -121,3 +123,41 @@ def copy_assets(project: Project, output: Path) -> None:
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class FootprintRun:
+    snapshot: Path | None
+    report_dir: Path
+    report: footprint.CohortReport
+
+
+def record_footprint(root: Path, site_dir: Path | None = None, base_url: str | None = None,
+                     day: dt.date | None = None, snapshot: bool = True) -> FootprintRun:
+    """``councillor footprint``: save the day's snapshot, then rebuild only the report in the built site.
+
+    The report folder is swapped in whole, so a failure leaves the previous report in place.
+    """
+    from generator.build import SITE_DIR, site_url_for, validate
+
+    project = load_project(root)
+    validate(project)
+    when = check.today(project, day)
+    site_url = site_url_for(project, base_url)
+    report = footprint_report(project, when, site_url)
+    saved = footprint.write_snapshot(project, report, footprint.read_snapshots(project)[0]) if snapshot else None
+    if saved:
+        # Rebuild with the new snapshot in the history, as the next full build will show it.
+        report = footprint_report(project, when, site_url)
+    site_dir = (site_dir or project.root / SITE_DIR).resolve()
+    site_dir.mkdir(parents=True, exist_ok=True)
+    target = site_dir / footprint.FOOTPRINT_URL_PATH
+    with tempfile.TemporaryDirectory(prefix=".footprint-", dir=site_dir) as scratch:
+        footprint.write_pages(environment(project), page_context(project, site_url), Path(scratch), report)
+        copy_assets(project, Path(scratch))
+        shutil.copytree(Path(scratch) / "assets", site_dir / "assets", dirs_exist_ok=True)
+        old = Path(scratch) / "previous"
+        if target.exists():
+            target.rename(old)
+        (Path(scratch) / footprint.FOOTPRINT_URL_PATH).rename(target)
+    return FootprintRun(saved, target, report)
