@@ -1,0 +1,212 @@
+"""The syndication ledger: one small JSON file per blog, kept in the repository.
+
+It records, for each post and network, where the copy lives (remote id and URL) or what
+went wrong, and for each network the baseline before which posts are never sent. A row is
+written ``pending`` before the network is called and ``done`` after, and the file is
+replaced atomically each time, so a crash leaves either the old file or the new one and a
+pending row says "look this up before posting again".
+
+This module uses only the standard library: the build reads it (for "Also on …" links)
+without needing any network client installed.
+
+Layout (keys sorted, two-space indent, so diffs in pull requests stay readable)::
+
+    {
+      "format": 1,
+      "networks": {"mastodon": {"baseline": "2026-10-01T00:00:00+01:00", "max_characters": 500}},
+      "posts": {
+        "2026-11-02-bin-collections-change-in-march.md": {
+          "slug": "bin-collections-change-in-march",
+          "url": "https://…/councillors/amira-patel/2026/11/bin-collections-change-in-march/",
+          "networks": {
+            "mastodon": {"status": "done", "remote_id": "1134…", "remote_url": "https://…/@amirapatel/1134…",
+                         "attempted_at": "…", "done_at": "…", "text": "…"}
+          }
+        }
+      }
+    }
+
+Row statuses: ``preview`` (a dry run's text, nothing sent), ``pending`` (being sent, or a
+run stopped mid-send), ``done``, ``error`` (the last error; tried again next run).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from generator.networks import NETWORKS
+
+FILE_NAME = "syndication.json"
+FORMAT = 1
+
+PREVIEW = "preview"
+PENDING = "pending"
+DONE = "done"
+ERROR = "error"
+STATUSES = (PREVIEW, PENDING, DONE, ERROR)
+
+
+class LedgerError(Exception):
+    """The ledger file cannot be read; it is never overwritten in that case."""
+
+
+def path_for(folder: Path) -> Path:
+    return folder / FILE_NAME
+
+
+def _timestamp(when: dt.datetime) -> str:
+    return when.isoformat(timespec="seconds")
+
+
+class Ledger:
+    """One blog's ledger, loaded into memory; every change is saved with ``save``."""
+
+    def __init__(self, path: Path, data: dict[str, Any] | None = None):
+        self.path = path
+        self.data: dict[str, Any] = data or {"format": FORMAT, "networks": {}, "posts": {}}
+        self.data.setdefault("networks", {})
+        self.data.setdefault("posts", {})
+
+    @classmethod
+    def load(cls, folder: Path) -> Ledger:
+        path = path_for(folder)
+        if not path.exists():
+            return cls(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise LedgerError(f"{path} cannot be read ({error}); fix or restore it from git before syndicating") \
+                from error
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise LedgerError(f"{path} is not a format {FORMAT} syndication ledger")
+        return cls(path, data)
+
+    # --- per network -------------------------------------------------------------------
+
+    def network(self, name: str) -> dict[str, Any]:
+        return self.data["networks"].get(name, {})
+
+    def baseline(self, network: str) -> dt.datetime | None:
+        value = self.network(network).get("baseline")
+        return dt.datetime.fromisoformat(value) if value else None
+
+    def set_baseline(self, network: str, when: dt.datetime) -> None:
+        self.data["networks"].setdefault(network, {})["baseline"] = _timestamp(when)
+
+    def learn(self, network: str, **values: Any) -> None:
+        """Remember what a network said about the account (e.g. its max_characters) for later previews."""
+        self.data["networks"].setdefault(network, {}).update(values)
+
+    # --- per post ----------------------------------------------------------------------
+
+    def key_for(self, source: str, slug: str) -> str:
+        """The post's entry: by its file, or by its slug if the file was renamed since."""
+        posts = self.data["posts"]
+        if source in posts:
+            return source
+        for key, entry in posts.items():
+            if entry.get("slug") == slug:
+                return key
+        return source
+
+    def row(self, key: str, network: str) -> dict[str, Any] | None:
+        return self.data["posts"].get(key, {}).get("networks", {}).get(network)
+
+    def set_row(self, key: str, network: str, *, slug: str, url: str, **fields: Any) -> dict[str, Any]:
+        entry = self.data["posts"].setdefault(key, {"networks": {}})
+        entry["slug"], entry["url"] = slug, url
+        row = {k: v for k, v in fields.items() if v is not None}
+        entry.setdefault("networks", {})[network] = row
+        return row
+
+    def mark_pending(self, key: str, network: str, *, slug: str, url: str, text: str, when: dt.datetime,
+                     progress: dict[str, str] | None = None) -> None:
+        self.set_row(key, network, slug=slug, url=url, status=PENDING, attempted_at=_timestamp(when), text=text,
+                     progress=progress or None)
+        self.save()
+
+    def mark_done(self, key: str, network: str, *, slug: str, url: str, text: str, remote_id: str,
+                  remote_url: str | None, attempted_at: str | None, when: dt.datetime) -> None:
+        self.set_row(key, network, slug=slug, url=url, status=DONE, remote_id=remote_id, remote_url=remote_url,
+                     attempted_at=attempted_at, done_at=_timestamp(when), text=text)
+        self.save()
+
+    def mark_error(self, key: str, network: str, *, slug: str, url: str, text: str | None, error: str,
+                   uncertain: bool, when: dt.datetime, progress: dict[str, str] | None = None) -> None:
+        self.set_row(key, network, slug=slug, url=url, status=ERROR, attempted_at=_timestamp(when), text=text,
+                     error=error, uncertain=uncertain or None, progress=progress or None)
+        self.save()
+
+    def save_progress(self, key: str, network: str, values: dict[str, str]) -> None:
+        row = self.row(key, network)
+        if row is not None:
+            row["progress"] = {**row.get("progress", {}), **values}
+            self.save()
+
+    # --- reading -----------------------------------------------------------------------
+
+    def copies(self) -> dict[str, list[dict[str, str]]]:
+        """{post slug: [{"label", "url"}]} for every copy made, in the catalogue's network order."""
+        order = list(NETWORKS)
+        links: dict[str, list[dict[str, str]]] = {}
+        for entry in self.data["posts"].values():
+            rows = entry.get("networks", {})
+            found = [
+                {"label": NETWORKS[name].label if name in NETWORKS else name, "url": row["remote_url"]}
+                for name, row in sorted(rows.items(), key=lambda item: order.index(item[0]) if item[0] in order
+                                        else len(order))
+                if row.get("status") == DONE and row.get("remote_url")
+            ]
+            if found and entry.get("slug"):
+                links[entry["slug"]] = found
+        return links
+
+    # --- writing -----------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Replace the file atomically: a temporary file in the same folder, flushed to disk, then renamed."""
+        text = json.dumps(self.data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{FILE_NAME}.", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        try:
+            folder = os.open(self.path.parent, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            os.fsync(folder)  # the rename itself must reach the disk too
+        except OSError:
+            pass
+        finally:
+            os.close(folder)
+
+
+def load(folder: Path) -> Ledger:
+    """The ledger in a blog folder (an empty one if syndication has never run there)."""
+    return Ledger.load(folder)
+
+
+def syndication_links(folder: Path) -> dict[str, list[dict[str, str]]]:
+    """{post slug: [{"label": "Mastodon", "url": "https://…"}]}: what the build shows as "Also on …".
+
+    A missing or unreadable ledger gives no links rather than failing the build: the links
+    are a courtesy, and a broken ledger is reported by ``councillor syndicate``.
+    """
+    try:
+        return Ledger.load(folder).copies()
+    except LedgerError:
+        return {}

@@ -1,0 +1,327 @@
+"""``councillor syndicate``: send each new, deployed post once to each of the councillor's networks.
+
+Reads top to bottom like the build: load the project, check site/ is there, then per blog
+and per network work out which posts are due and sync each one. A post is due on a network
+when it is published (not a draft, not dated in the future), its page is in the built site,
+it is dated on or after the network's baseline, and the ledger has no finished copy of it.
+
+The exactly-once rule lives in ``sync``: a ledger row is saved as pending before the network
+is called and as done after; a row left pending (or an error that may have reached the
+network) is looked up on the network before anything is posted again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import requests
+
+from generator import posts as posts_module
+from generator.blogs import BLOGS_URL_PATH, blog_url, post_path
+from generator.config import Blog, Project, load_project
+from generator.exceptions import SyndicationError
+from generator.networks import NETWORKS, profile_url
+from generator.syndication import adapter_class, ledger
+from generator.syndication.base import (
+    SESSIONS_DIR,
+    Adapter,
+    AuthError,
+    CannotCheck,
+    Context,
+    Duplicate,
+    NetworkError,
+    Remote,
+    redact,
+)
+from generator.syndication.compose import Draft, Message
+
+log = logging.getLogger("generator.syndication")
+
+SITE_DIR = "site"
+
+
+@dataclass(frozen=True)
+class Result:
+    """What happened to one post on one network in this run."""
+
+    blog: str
+    post: str
+    network: str
+    #: sent | found (an earlier attempt had reached the network) | preview | error | skipped
+    status: str
+    text: str | None = None
+    remote_url: str | None = None
+    detail: str = ""
+    fix: str = ""
+
+
+@dataclass
+class Report:
+    results: list[Result] = field(default_factory=list)
+    #: blog slug -> {network: [(variable name, is it set?)]}
+    variables: dict[str, dict[str, list[tuple[str, bool]]]] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return any(r.status == "error" for r in self.results)
+
+
+@dataclass
+class _RowProgress:
+    """A multi-step post's progress, saved in its ledger row as each step completes."""
+
+    book: ledger.Ledger
+    key: str
+    network: str
+    state: dict[str, str]
+
+    def save(self, **values: str) -> None:
+        self.state.update(values)
+        self.book.save_progress(self.key, self.network, values)
+
+
+def default_site_url(project: Project, base_url: str | None) -> str:
+    return (base_url or project.programme.site.url).rstrip("/") + "/"
+
+
+def post_url(site_url: str, blog: Blog, post: posts_module.Post) -> str:
+    return f"{blog_url(site_url, blog.slug)}/{post_path(post)}"
+
+
+def deployed(site_dir: Path, blog: Blog, post: posts_module.Post) -> bool:
+    return (site_dir / BLOGS_URL_PATH / blog.slug / post_path(post) / "index.html").is_file()
+
+
+def draft_for(blog: Blog, post: posts_module.Post, url: str) -> Draft:
+    image = alt = None
+    if post.meta.image:
+        src = post.meta.image.src.lstrip("/")
+        candidates = [blog.content_dir / src, post.path.parent / src]
+        image = next((p for p in candidates if p.is_file()), None)
+        alt = post.meta.image.alt
+    return Draft(url=url, title=post.meta.title, summary=post.meta.summary, tags=tuple(post.meta.tags),
+                 social=dict(post.meta.social), image=image, image_alt=alt)
+
+
+def automated_networks(blog: Blog) -> list[str]:
+    """Networks this councillor has switched on that the project posts to itself, in catalogue order."""
+    c = blog.councillor
+    return [n for n in NETWORKS if n in c.platforms and NETWORKS[n].automated and c.syndicates_to(n)]
+
+
+@contextlib.contextmanager
+def _one_run_at_a_time(state_dir: Path) -> Iterator[None]:
+    """Two runs at once could both see a post as new; the second one stops instead."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    with open(state_dir / "run.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SyndicationError("another 'councillor syndicate' is running; wait for it to finish") from None
+        yield
+
+
+def run(root: Path, *, blog: str | None = None, network: str | None = None, dry_run: bool = False,
+        site_dir: Path | None = None, base_url: str | None = None, env: Mapping[str, str] | None = None,
+        now: dt.datetime | None = None, sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        session_factory: Callable[[], requests.Session] = requests.Session) -> Report:
+    """Syndicate every due post of every blog (or one blog, one network); never raises for one network failing."""
+    project = load_project(root)
+    site_dir = (site_dir or project.root / SITE_DIR).resolve()
+    if not (site_dir / BLOGS_URL_PATH).is_dir():
+        raise SyndicationError(f"there is no built site in {site_dir}: syndication only sends posts that are on "
+                               "the deployed site. Run 'councillor build' (and deploy) first.")
+    if network is not None and network not in NETWORKS:
+        raise SyndicationError(f"'{network}' is not a network this project knows ({', '.join(NETWORKS)})")
+    blogs = [project.blog(blog)] if blog else project.blogs
+    env = os.environ if env is None else env
+    now = now or dt.datetime.now(dt.UTC)
+    site_url = default_site_url(project, base_url)
+    state_dir = project.root / SESSIONS_DIR
+    report = Report()
+    with _one_run_at_a_time(state_dir):
+        for each in blogs:
+            _run_blog(project, each, network, dry_run, site_dir, site_url, env, now, state_dir, report,
+                      dict(sleep=sleep, clock=clock, session_factory=session_factory))
+    return report
+
+
+def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, site_dir: Path, site_url: str,
+              env: Mapping[str, str], now: dt.datetime, state_dir: Path, report: Report,
+              hooks: dict[str, Any]) -> None:
+    zone = ZoneInfo(project.programme.site.timezone)
+    all_posts, _problems = posts_module.read_all(blog.content_dir, project.programme.site.timezone)
+    live_posts = [p for p in all_posts if p.is_published(now)]
+    book = ledger.Ledger.load(blog.folder)
+    since = blog.councillor.syndication_since
+    for name in automated_networks(blog):
+        if only and name != only:
+            continue
+        cls = adapter_class(name)
+        if cls is None:
+            report.results.append(Result(blog.slug, "", name, "skipped",
+                                         detail=f"posting to {NETWORKS[name].label} is not available yet"))
+            continue
+        platform = blog.councillor.platforms[name]
+        context = Context(blog_slug=blog.slug, handle=platform.handle,
+                          profile_url=profile_url(name, platform.handle, platform.url),
+                          language=project.programme.site.language, env=env, state_dir=state_dir,
+                          learned=book.network(name), **hooks)
+        adapter = cls(context)
+        report.variables.setdefault(blog.slug, {})[name] = [
+            (var, env.get(var, "").strip() != "") for var in adapter.env_names()]
+        live = not dry_run and not adapter.missing()
+
+        baseline = book.baseline(name)
+        if baseline is None:
+            baseline = dt.datetime.combine(since, dt.time(0, 0), zone) if since else now
+            if live:  # syndication is switched on for this network from here: older posts are never sent
+                book.set_baseline(name, baseline)
+                book.save()
+        due = []
+        for post in live_posts:
+            if post.date < baseline or (since and post.date.date() < since):
+                continue
+            key = book.key_for(post.path.relative_to(blog.content_dir / posts_module.POSTS_DIR).as_posix(),
+                               post.slug)
+            row = book.row(key, name)
+            if row and row.get("status") == ledger.DONE:
+                continue
+            if not deployed(site_dir, blog, post):
+                report.results.append(Result(blog.slug, post.slug, name, "skipped",
+                                             detail="not on the built site yet; it is sent after the next deploy"))
+                continue
+            due.append((key, post))
+
+        stopped: NetworkError | None = None
+        for key, post in due:
+            if stopped is not None:
+                report.results.append(Result(blog.slug, post.slug, name, "skipped",
+                                             detail=f"not tried: {stopped.message}", fix=stopped.fix))
+                continue
+            result, stop = sync(adapter, book, key, post.slug, draft_for(blog, post, post_url(site_url, blog, post)),
+                                live, now)
+            report.results.append(_scrub(result, adapter))
+            stopped = stop
+        if live and adapter.learned() and adapter.learned().items() - book.network(name).items():
+            book.learn(name, **adapter.learned())
+            book.save()
+
+
+def sync(adapter: Adapter, book: ledger.Ledger, key: str, slug: str, draft: Draft, live: bool,
+         now: dt.datetime) -> tuple[Result, NetworkError | None]:
+    """Send one post to one network exactly once. Returns its result and, if the network should not be tried
+    again this run (a token problem), the error that stopped it."""
+    name, blog = adapter.name, adapter.context.blog_slug
+    row = book.row(key, name) or {}
+    status = row.get("status")
+    must_check = status == ledger.PENDING or (status == ledger.ERROR and bool(row.get("uncertain")))
+    message: Message | None = None
+
+    def done(remote: Remote, how: str) -> Result:
+        book.mark_done(key, name, slug=slug, url=draft.url, text=message.text if message else row.get("text", ""),
+                       remote_id=remote.id, remote_url=remote.url, attempted_at=row.get("attempted_at"),
+                       when=dt.datetime.now(dt.UTC))
+        return Result(blog, slug, name, how, text=message.text if message else None, remote_url=remote.url)
+
+    def failed(error: NetworkError, uncertain: bool) -> Result:
+        book.mark_error(key, name, slug=slug, url=draft.url, text=message.text if message else None,
+                        error=redact(error.message, adapter.secrets()), uncertain=uncertain,
+                        when=dt.datetime.now(dt.UTC), progress=dict(progress.state) if progress.state else None)
+        return Result(blog, slug, name, "error", text=message.text if message else None, detail=error.message,
+                      fix=error.fix)
+
+    progress = _RowProgress(book, key, name, dict(row.get("progress") or {}))
+    try:
+        message = adapter.prepare(draft, live)
+    except SyndicationError as error:
+        return Result(blog, slug, name, "error", detail=error.message), None
+    except NetworkError as error:
+        return failed(error, must_check), error if isinstance(error, AuthError) else None
+
+    if not live:
+        if status in (None, ledger.PREVIEW):
+            book.set_row(key, name, slug=slug, url=draft.url, status=ledger.PREVIEW, text=message.text)
+            book.save()
+        return Result(blog, slug, name, "preview", text=message.text), None
+
+    try:
+        if must_check:
+            found = adapter.find(message)
+            if found:
+                return done(found, "found"), None
+        book.mark_pending(key, name, slug=slug, url=draft.url, text=message.text, when=dt.datetime.now(dt.UTC),
+                          progress=progress.state or None)
+        row = book.row(key, name) or {}
+        try:
+            remote = adapter.deliver(message, progress)
+        except Duplicate as duplicate:
+            remote = adapter.find(message) or (Remote(duplicate.remote_id, None) if duplicate.remote_id else None)
+            if remote is None:
+                raise CannotCheck(f"{adapter.label} says this was posted already, but it was not found among the "
+                                  "account's recent posts",
+                                  f"look on {adapter.label}; if the post is there, set this row's status to "
+                                  f"\"done\" in {book.path.name}") from duplicate
+            return done(remote, "found"), None
+        return done(remote, "sent"), None
+    except CannotCheck as error:
+        return failed(error, True), None
+    except AuthError as error:
+        return failed(error, must_check or error.ambiguous), error
+    except NetworkError as error:
+        return failed(error, must_check or error.ambiguous), None
+
+
+def _scrub(result: Result, adapter: Adapter) -> Result:
+    secrets = adapter.secrets()
+    return Result(result.blog, result.post, result.network, result.status,
+                  text=result.text, remote_url=result.remote_url,
+                  detail=redact(result.detail, secrets), fix=redact(result.fix, secrets))
+
+
+STATUS_WORDS = {"sent": "sent", "found": "already there", "preview": "would send", "error": "FAILED",
+                "skipped": "skipped"}
+
+
+def describe(report: Report, dry_run: bool) -> str:
+    """The report as a councillor or web officer reads it: per blog, per post and network, then what to set."""
+    lines: list[str] = []
+    by_blog: dict[str, list[Result]] = {}
+    for result in report.results:
+        by_blog.setdefault(result.blog, []).append(result)
+    for slug in sorted(set(by_blog) | set(report.variables)):
+        lines.append(f"== {slug}")
+        for r in by_blog.get(slug, []):
+            label = NETWORKS[r.network].label
+            where = f" {r.post}" if r.post else ""
+            line = f"  {label}:{where}: {STATUS_WORDS.get(r.status, r.status)}"
+            if r.remote_url:
+                line += f" ({r.remote_url})"
+            if r.detail:
+                line += f" - {r.detail}"
+            lines.append(line)
+            if r.fix:
+                lines.append(f"      fix: {r.fix}")
+            if r.text is not None and r.status in ("preview", "error"):
+                lines.extend("      | " + t for t in r.text.splitlines())
+        if not by_blog.get(slug):
+            lines.append("  nothing new to send")
+        for network, names in report.variables.get(slug, {}).items():
+            missing = [n for n, present in names if not present]
+            label = NETWORKS[network].label
+            if missing:
+                lines.append(f"  {label} is previewed only until these are set: {', '.join(missing)}")
+            elif dry_run:
+                lines.append(f"  {label} credentials: {', '.join(n for n, _ in names)} (all set)")
+    return "\n".join(lines)
