@@ -23,6 +23,7 @@ from generator.colours import brand_colours
 from generator.config import Blog, Project, toolkit_dir
 from generator.exceptions import BuildError, Problem
 from generator.networks import NETWORKS, profile_url
+from generator.syndication.ledger import syndication_links
 
 BLOGS_URL_PATH = "councillors"
 MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty", "toc"]
@@ -175,6 +176,8 @@ def pelican_settings(project: Project, blog: Blog, output: Path, site_url: str) 
         "LOGO_ALT": programme.branding.logo_alt or programme.council.name,
         "HANDBOOK_URL": site_url,
         "COUNCILLORS_URL": f"{site_url}{BLOGS_URL_PATH}/",
+        # {post slug: [{"label": "Mastodon", "url": ...}]}: where each post was shared, filled in by syndication.
+        "SYNDICATION_LINKS": syndication_links(blog.folder),
     }
     return read_settings(path=None, override=overrides)
 
