@@ -108,3 +108,24 @@ def footprint(root: Path, day: dt.datetime | None, site_dir: Path | None, base_u
     report = run.report
     click.echo(f"Footprint report for {report.day:%-d %B %Y} in {run.report_dir}: "
                f"{report.two_platforms} of {len(report.councillors)} councillors use a blog and a listening platform.")
+
+
+@main.command()
+@root_option
+@click.option("--blog", "blog_slug", default=None, help="Only this blog (its folder name under councillor_blogs/).")
+@click.option("--network", default=None, help="Only this network, e.g. mastodon.")
+@click.option("--dry-run", is_flag=True,
+              help="Show and save what would be sent, and which secrets each blog needs; send nothing.")
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The built site that was deployed (default: site/ in the programme folder).")
+@click.option("--base-url", default=None,
+              help="The address the site is served from (default: site.url in programme.yml).")
+def syndicate(root: Path, blog_slug: str | None, network: str | None, dry_run: bool, site_dir: Path | None,
+              base_url: str | None) -> None:
+    """After a deploy, send each new post once to each councillor's networks and record it in the ledger."""
+    from generator.syndication.runner import describe, run
+
+    report = run(root, blog=blog_slug, network=network, dry_run=dry_run, site_dir=site_dir, base_url=base_url)
+    click.echo(describe(report, dry_run))
+    if report.failed:
+        raise SystemExit(1)
