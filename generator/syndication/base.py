@@ -79,9 +79,10 @@ class Transient(NetworkError):
 class Duplicate(NetworkError):
     """The network refused the post as a repeat: it was very likely posted already, so look it up."""
 
-    def __init__(self, message: str, remote_id: str | None = None):
+    def __init__(self, message: str, remote: Remote | None = None):
         super().__init__(message)
-        self.remote_id = remote_id
+        #: The existing post, where the network names it.
+        self.remote = remote
 
 
 class Rejected(NetworkError):

@@ -267,7 +267,7 @@ def sync(adapter: Adapter, book: ledger.Ledger, key: str, slug: str, draft: Draf
         try:
             remote = adapter.deliver(message, progress)
         except Duplicate as duplicate:
-            remote = adapter.find(message) or (Remote(duplicate.remote_id, None) if duplicate.remote_id else None)
+            remote = duplicate.remote or adapter.find(message)
             if remote is None:
                 raise CannotCheck(f"{adapter.label} says this was posted already, but it was not found among the "
                                   "account's recent posts",

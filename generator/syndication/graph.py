@@ -1,0 +1,50 @@
+"""Error bodies shared by Meta's Graph APIs (Facebook Pages and Threads).
+
+Both answer failures with {"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}};
+the code, not the HTTP status, says what happened.
+https://developers.facebook.com/docs/graph-api/guides/error-handling
+"""
+
+from __future__ import annotations
+
+import requests
+
+from generator.syndication.base import AuthError, Duplicate, Rejected, Transient
+
+#: The token has expired, been revoked or is wrong (190); the session is invalid (102).
+TOKEN_CODES = {102, 190}
+#: The app or token lacks a permission (10, and 200 to 299).
+PERMISSION_CODES = {10, *range(200, 300)}
+#: Throttled: application, user or Page request limits (4, 17, 32, 341, 613).
+THROTTLE_CODES = {4, 17, 32, 341, 613}
+#: A temporary problem on Meta's side (1 unknown, 2 service).
+TEMPORARY_CODES = {1, 2}
+#: "Duplicate post": the same message was just posted.
+DUPLICATE_CODES = {506}
+
+
+def classify(response: requests.Response, label: str, token_help: str, retry_after: float | None) -> None:
+    """Raise the shared error for a Graph error body; return quietly if the body is not one."""
+    try:
+        error = response.json().get("error")
+    except ValueError:
+        return
+    if not isinstance(error, dict):
+        return
+    code = error.get("code")
+    message = str(error.get("message") or "")
+    writes = response.request is not None and response.request.method != "GET"
+    if code in TOKEN_CODES:
+        expired = error.get("error_subcode") == 463 or "expired" in message.lower()
+        raise AuthError(f"{label} says the token {'has expired' if expired else 'is not valid'} ({message})",
+                        token_help)
+    if code in PERMISSION_CODES:
+        raise AuthError(f"{label} says the app lacks a permission ({message})", token_help)
+    if code in THROTTLE_CODES:
+        raise Transient(f"{label} is limiting requests ({message})", retry_after=retry_after)
+    if code in TEMPORARY_CODES:
+        raise Transient(f"{label} had a temporary problem ({message})", ambiguous=writes, retry_after=retry_after)
+    if code in DUPLICATE_CODES:
+        raise Duplicate(f"{label} says: {message}")
+    if response.status_code < 500 and response.status_code != 429:
+        raise Rejected(f"{label} refused the post ({message or response.status_code})")

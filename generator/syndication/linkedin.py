@@ -1,0 +1,118 @@
+"""LinkedIn, through the versioned Posts API (POST /rest/posts) as an article post.
+
+The commentary is in LinkedIn's "little" text format: reserved characters are escaped,
+hashtags use the hashtag template, and the link stays as it is. The article content
+carries the post's own title and summary, so the card never depends on LinkedIn's scraper.
+
+Tokens expire after 60 days (365 for a refresh token where the app has one); a 401 says so.
+LinkedIn answers a repeat with 422 "Content is a duplicate of urn:li:share:…", which names
+the existing post. Reading back a member's own posts needs r_member_social, which LinkedIn
+grants to few apps; without it a post left pending is reported for a person to check
+rather than risk a second copy.
+
+https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/posts-api
+https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/little-text-format
+https://learn.microsoft.com/en-us/linkedin/shared/api-guide/concepts/error-handling
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+from urllib.parse import quote
+
+import requests
+
+from generator.syndication.base import Adapter, AuthError, CannotCheck, Duplicate, Progress, Rejected, Remote
+from generator.syndication.compose import Message, linkedin_escape, utf16_units
+
+API_BASE = "https://api.linkedin.com"
+#: The Posts API refuses requests without a version; LinkedIn supports each for about a year.
+LINKEDIN_VERSION = "202605"
+LOOKBACK = 20
+_HASHTAG = re.compile(r"(?<![\w#&/])#(\w+)")
+_DUPLICATE = re.compile(r"duplicate of (urn:li:\w+:\d+)")
+
+
+def commentary(text: str, url: str) -> str:
+    """``text`` in little format: escaped, with hashtags as templates and the link left alone."""
+    keep = [url] if url else []
+    escaped = linkedin_escape(text, keep=keep)
+    return re.sub(r"\\#(\w+)", lambda m: "{hashtag|\\#|" + m.group(1) + "}", escaped)
+
+
+def commentary_length(text: str, url: str) -> int:
+    return utf16_units(commentary(text, url))
+
+
+def post_url(urn: str) -> str:
+    return f"https://www.linkedin.com/feed/update/{urn}/"
+
+
+class LinkedInAdapter(Adapter):
+    name: ClassVar[str] = "linkedin"
+    MAX_LENGTH: ClassVar[int] = 3000
+    #: AUTHOR is the member or organisation URN, e.g. urn:li:person:AbC123 or urn:li:organization:123.
+    CREDENTIALS: ClassVar[tuple[str, ...]] = ("TOKEN", "AUTHOR")
+    TOKEN_HELP: ClassVar[str] = ("LinkedIn tokens last 60 days: sign in to the LinkedIn developer portal, generate a "
+                                 "new token for the app with w_member_social, and save it as the secret")
+
+    @staticmethod
+    def measure(text: str, url: str) -> int:
+        return commentary_length(text, url)
+
+    def base(self) -> str:
+        return (self.setting("API_BASE") or API_BASE).rstrip("/")
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.credential('TOKEN')}", "LinkedIn-Version": LINKEDIN_VERSION,
+                "X-Restli-Protocol-Version": "2.0.0"}
+
+    def body(self, message: Message) -> dict:
+        return {
+            "author": self.credential("AUTHOR"),
+            "commentary": commentary(message.text, message.url),
+            "visibility": "PUBLIC",
+            "distribution": {"feedDistribution": "MAIN_FEED", "targetEntities": [],
+                             "thirdPartyDistributionChannels": []},
+            "content": {"article": {"source": message.url, "title": message.card.title,
+                                    "description": message.card.description}},
+            "lifecycleState": "PUBLISHED",
+            "isReshareDisabledByAuthor": False,
+        }
+
+    def send(self, message: Message, progress: Progress) -> Remote:
+        response = self.request("POST", f"{self.base()}/rest/posts", headers=self._headers(), json=self.body(message))
+        urn = response.headers.get("x-restli-id") or ""
+        if not urn:
+            raise Rejected("LinkedIn answered without the new post's id (x-restli-id)")
+        return Remote(urn, post_url(urn))
+
+    def find(self, message: Message) -> Remote | None:
+        author = self.credential("AUTHOR")
+        try:
+            response = self.request("GET", f"{self.base()}/rest/posts", headers=self._headers(),
+                                    params={"author": author, "q": "author", "count": str(LOOKBACK)})
+        except AuthError as error:
+            raise CannotCheck("LinkedIn does not let this app read back its posts, so whether the earlier attempt "
+                              "reached LinkedIn cannot be checked",
+                              f"look at the LinkedIn profile: if the post is there, set this row's status to "
+                              f"\"done\"; if not, delete the row; then run again (author {quote(author)})") from error
+        for post in response.json().get("elements") or []:
+            article = ((post.get("content") or {}).get("article") or {}).get("source")
+            if article == message.url or message.url in (post.get("commentary") or ""):
+                return Remote(str(post["id"]), post_url(str(post["id"])))
+        return None
+
+    def classify(self, response: requests.Response) -> None:
+        try:
+            body = response.json()
+        except ValueError:
+            return
+        text = str(body.get("message") or "")
+        if response.status_code == 422 and "duplicate" in text.lower():
+            match = _DUPLICATE.search(text)
+            raise Duplicate(f"LinkedIn says: {text}",
+                            Remote(match.group(1), post_url(match.group(1))) if match else None)
+        if response.status_code in (401, 403):
+            raise AuthError(f"LinkedIn refused the token ({response.status_code}: {text})", self.TOKEN_HELP)

@@ -1,0 +1,83 @@
+"""Threads, through its two-step publishing API.
+
+Step one makes a media container (POST /{user-id}/threads with media_type=TEXT, the text
+and a link_attachment for the preview card); step two publishes it
+(POST /{user-id}/threads_publish). The container id is saved in the ledger as soon as it
+exists, so a run that stops between the steps publishes that same container next time
+instead of making another.
+
+Text is at most 500 characters, an emoji counting as its UTF-8 bytes; at most 5 links.
+Tokens are long-lived user tokens that expire after about 60 days unless refreshed.
+
+https://developers.facebook.com/documentation/threads/posts
+https://developers.facebook.com/documentation/threads/reference/publishing
+https://developers.facebook.com/documentation/threads/overview
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import requests
+
+from generator.syndication import graph
+from generator.syndication.base import Adapter, Progress, Rejected, Remote, Transient
+from generator.syndication.compose import Message, threads_length
+
+API_BASE = "https://graph.threads.net/v1.0"
+LOOKBACK = 25
+
+
+class ThreadsAdapter(Adapter):
+    name: ClassVar[str] = "threads"
+    MAX_LENGTH: ClassVar[int] = 500
+    CREDENTIALS: ClassVar[tuple[str, ...]] = ("USER_ID", "TOKEN")
+    TOKEN_HELP: ClassVar[str] = ("Threads tokens last about 60 days: refresh it (GET /refresh_access_token with "
+                                 "grant_type=th_refresh_token) before then, or make a new long-lived token in the "
+                                 "Meta app dashboard, and save it as the secret")
+
+    @staticmethod
+    def measure(text: str, url: str) -> int:
+        return threads_length(text, url)
+
+    def base(self) -> str:
+        return (self.setting("API_BASE") or API_BASE).rstrip("/")
+
+    def _auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.credential('TOKEN')}"}
+
+    def send(self, message: Message, progress: Progress) -> Remote:
+        user = self.credential("USER_ID")
+        container = progress.state.get("container")
+        if not container:
+            made = self.request("POST", f"{self.base()}/{user}/threads", headers=self._auth(),
+                                data={"media_type": "TEXT", "text": message.text, "link_attachment": message.url})
+            container = str(made.json().get("id") or "")
+            if not container:
+                raise Rejected(f"Threads answered without a container id: {made.text[:200]}")
+            progress.save(container=container)
+        published = self.request("POST", f"{self.base()}/{user}/threads_publish", headers=self._auth(),
+                                 data={"creation_id": container})
+        media = str(published.json().get("id") or "")
+        if not media:
+            raise Transient(f"Threads has not published the post yet: {published.text[:200]}")
+        return Remote(media, self.permalink(media))
+
+    def permalink(self, media: str) -> str | None:
+        try:
+            return self.request("GET", f"{self.base()}/{media}", headers=self._auth(),
+                                params={"fields": "permalink"}).json().get("permalink")
+        except (Transient, Rejected):
+            return None  # the post exists; the ledger can live without its address
+
+    def find(self, message: Message) -> Remote | None:
+        user = self.credential("USER_ID")
+        response = self.request("GET", f"{self.base()}/{user}/threads", headers=self._auth(),
+                                params={"fields": "id,text,permalink", "limit": str(LOOKBACK)})
+        for post in response.json().get("data") or []:
+            if message.url in (post.get("text") or ""):
+                return Remote(str(post["id"]), post.get("permalink"))
+        return None
+
+    def classify(self, response: requests.Response) -> None:
+        graph.classify(response, "Threads", self.TOKEN_HELP, self.retry_after(response))
