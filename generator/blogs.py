@@ -7,12 +7,14 @@ defaults below, so there is no ``pelicanconf.py`` to copy and drift per blog.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
 import markdown
+from markupsafe import Markup
 from pelican import Pelican
 from pelican.log import console as pelican_console
 from pelican.readers import BaseReader
@@ -62,7 +64,18 @@ class FrontMatterReader(BaseReader):
             metadata["modified"] = meta.modified.replace(tzinfo=meta.modified.tzinfo or post.date.tzinfo)
         if meta.image:
             metadata["image"] = {"src": meta.image.src.lstrip("/"), "alt": meta.image.alt}
+        # Plain text for link previews and post lists; Pelican's own summary cuts the HTML mid-list.
+        metadata["excerpt"] = Markup(metadata["summary"]).striptags() if meta.summary else first_paragraph(html)
         return html, metadata
+
+
+def first_paragraph(html: str) -> str:
+    """The text of the first paragraph that has any (a paragraph holding only an image has none)."""
+    for match in re.finditer(r"<p\b[^>]*>(.*?)</p>", html, re.S):
+        text = Markup(match.group(1)).striptags()
+        if text:
+            return text
+    return ""
 
 
 def blog_url(site_url: str, slug: str) -> str:
@@ -146,7 +159,15 @@ def pelican_settings(project: Project, blog: Blog, output: Path, site_url: str) 
         "TAGS_SAVE_AS": "tags/index.html",
         "ARCHIVES_URL": "archives/",
         "ARCHIVES_SAVE_AS": "archives/index.html",
-        "DIRECT_TEMPLATES": ["index", "tags", "archives"],
+        "INDEX_URL": "",
+        # Later pages of a list get folder addresses like the rest of the blog: page/2/, tags/bins/page/2/.
+        "PAGINATION_PATTERNS": [
+            (1, "{url}", "{save_as}"),
+            (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+        ],
+        "DIRECT_TEMPLATES": ["index", "tags", "archives", "sitemap"],
+        "SITEMAP_URL": "sitemap.xml",
+        "SITEMAP_SAVE_AS": "sitemap.xml",
         "CATEGORY_SAVE_AS": "",
         "CATEGORIES_SAVE_AS": "",
         "AUTHOR_SAVE_AS": "",
@@ -166,6 +187,8 @@ def pelican_settings(project: Project, blog: Blog, output: Path, site_url: str) 
         "CACHE_CONTENT": False,
         "LOAD_CONTENT_CACHE": False,
         "PLUGINS": [],
+        # Titles and names come from councillors' files: escape them unless a template says otherwise.
+        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True},
         "SUMMARY_MAX_LENGTH": 50,
         # Shared with the theme: plain data only, so the theme never imports project code.
         "COUNCILLOR": councillor_context(project, blog, site_url),
