@@ -8,6 +8,7 @@ the one measure the council's engagement team is asked to follow up, councillor 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,8 @@ from zoneinfo import ZoneInfo
 from generator import posts
 from generator.config import Blog, Project, load_project
 from generator.networks import NETWORKS
+
+log = logging.getLogger("generator")
 
 #: A network counts as used when a post was shared to it this recently.
 LISTENING_WINDOW_DAYS = 60
@@ -60,18 +63,38 @@ class Share:
 
 
 def ledger_shares(blog: Blog) -> list[Share]:
-    """What the syndication ledger in the blog's folder says was shared, oldest first."""
+    """What the syndication ledger in the blog's folder says was shared or failed, oldest first.
+
+    Only finished attempts count: ``done`` rows as shared, ``error`` rows as failed. Dry-run
+    previews and sends still pending say nothing about whether the network is in use.
+    """
+    from generator.syndication import ledger
+
     try:
-        from generator.syndication import ledger
-    except ImportError:
-        # Syndication is an optional part of a programme: no ledger module means nothing shared yet.
+        data = ledger.load(blog.folder).data
+    except ledger.LedgerError as error:
+        log.warning("%s; the footprint and the check count nothing as shared for %s", error, blog.councillor.name)
         return []
-    return _from_ledger(ledger, blog)
+    shares = []
+    for key, entry in data.get("posts", {}).items():
+        for network, row in entry.get("networks", {}).items():
+            status = row.get("status")
+            if status == ledger.DONE:
+                shares.append(Share(entry.get("slug", key), network, True, _moment(row.get("done_at")),
+                                    row.get("remote_url")))
+            elif status == ledger.ERROR:
+                shares.append(Share(entry.get("slug", key), network, False, _moment(row.get("attempted_at"))))
+    return sorted(shares, key=lambda s: s.at or dt.datetime.min.replace(tzinfo=dt.UTC))
 
 
-def _from_ledger(ledger: object, blog: Blog) -> list[Share]:
-    # Filled in against the ledger's read API (see generator/syndication/ledger.py).
-    return []
+def _moment(value: object) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)

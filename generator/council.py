@@ -35,6 +35,7 @@ def environment(project: Project) -> Environment:
         lstrip_blocks=True,
     )
     env.filters["day"] = lambda value: f"{value:%-d %B %Y}" if value else ""
+    env.filters["short_day"] = lambda value: f"{value:%-d %b %Y}" if value else ""
     env.filters["percent"] = lambda value: "" if value is None else f"{round(value * 100)}%"
     return env
 

@@ -463,9 +463,10 @@ def _yes(value: bool) -> str:
 
 # --- Charts --------------------------------------------------------------------------------
 
-CHART_WIDTH = 640
-LABEL_WIDTH = 130
-VALUE_WIDTH = 70
+# Narrow enough that the labels stay legible when the chart is scaled into half a page.
+CHART_WIDTH = 480
+LABEL_WIDTH = 110
+VALUE_WIDTH = 50
 ROW_HEIGHT = 28
 BAR_HEIGHT = 18
 
