@@ -1,0 +1,170 @@
+"""The council hub: latest posts for the communications team, no political posts, no councillor's HTML running."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import feedparser
+import pytest
+
+from generator.blogs import post_path
+from generator.config import load_project
+from generator.posts import read_all
+from tests.test_council import DAY, IN_PERIOD, assert_accessible, copy_programme, served_build, soup
+
+HOSTILE = (
+    '---\ntitle: Surgery times for December\ndate: 2026-11-24 18:00\n'
+    'summary: New times <img src="x" onerror="alert(\'summary\')"> <script>alert("summary")</script> '
+    'and <a href="javascript:alert(1)">a link</a>.\n'
+    'tags: [surgeries]\n---\n'
+    'My surgeries move in December.\n\n<script>alert("body")</script>\n\n<img src="y" onerror="alert(\'body\')">\n'
+)
+HOSTILE_NO_SUMMARY = (
+    '---\ntitle: Notes from the ward walk\ndate: 2026-11-23 12:00\ntags: [roads]\n---\n'
+    'We walked <b onmouseover="alert(2)">Bridge Street</b> today.<script>document.title="owned"</script>\n'
+)
+POLITICAL = (
+    '---\ntitle: Why our group voted against the cuts\ndate: 2026-11-24 20:00\npolitical: true\n'
+    'summary: Our group stood up for residents.\n---\nA party view on the budget.\n'
+)
+
+
+def cutoff(day: dt.date) -> dt.datetime:
+    """The latest post time a build dated ``day`` includes: the end of that day, or now if sooner."""
+    end = dt.datetime.combine(day, dt.time(23, 59, 59), ZoneInfo("Europe/London"))
+    return min(end, dt.datetime.now(dt.UTC))
+
+
+def add_posts(root: Path) -> None:
+    posts = root / "councillor_blogs" / "tom-whitaker" / "content" / "posts"
+    (posts / "2026-11-24-surgery-times-for-december.md").write_text(HOSTILE)
+    (posts / "2026-11-23-notes-from-the-ward-walk.md").write_text(HOSTILE_NO_SUMMARY)
+    (root / "councillor_blogs" / "margaret-ellison" / "content" / "posts" / "2026-11-24-why-we-voted.md").write_text(
+        POLITICAL)
+
+
+@pytest.fixture(scope="module")
+def hub_site(tmp_path_factory) -> Iterator[tuple[Path, Path, str]]:
+    root = copy_programme(tmp_path_factory.mktemp("hub") / "programme")
+    add_posts(root)
+    with served_build(root, "--date", DAY.isoformat()) as (site, url, _):
+        yield root, site, url
+
+
+def expected_posts(root: Path, url: str) -> tuple[list[str], set[str]]:
+    """(non-political post URLs newest first, political post URLs) published as of DAY, from the files."""
+    project = load_project(root)
+    shown: list[tuple[dt.datetime, str]] = []
+    political: set[str] = set()
+    for blog in project.blogs:
+        found, _ = read_all(blog.content_dir)
+        for post in found:
+            if post.meta.status == "draft" or post.date > cutoff(DAY):
+                continue
+            link = f"{url}councillors/{blog.slug}/{post_path(post)}"
+            if post.meta.political:
+                political.add(link)
+            else:
+                shown.append((post.date, link))
+    return [link for _, link in sorted(shown, reverse=True)], political
+
+
+def hub_links(site: Path) -> list[str]:
+    page = soup(site / "hub" / "index.html")
+    return [a["href"] for a in page.select(".hub-post h3 a")]
+
+
+def test_the_hub_lists_the_latest_non_political_posts(hub_site):
+    root, site, url = hub_site
+    shown, political = expected_posts(root, url)
+    links = hub_links(site)
+    assert political, "the example has a political post to leave out"
+    assert not set(links) & political
+    assert links == shown[:40], "newest first, at most 40"
+    assert "Why our group voted against the cuts" not in (site / "hub" / "index.html").read_text()
+
+
+def test_the_feed_matches_the_page_and_leaves_out_political_posts(hub_site):
+    root, site, url = hub_site
+    feed = feedparser.parse((site / "hub" / "feed.atom.xml").read_bytes())
+    assert not feed.bozo, feed.bozo_exception
+    _, political = expected_posts(root, url)
+    links = [entry.link for entry in feed.entries]
+    assert links == hub_links(site)
+    assert not set(links) & political
+    assert feed.feed.links[0].href == f"{url}hub/"
+
+
+def test_no_script_or_event_handler_from_a_post_reaches_the_hub(hub_site):
+    _, site, _ = hub_site
+    page = (site / "hub" / "index.html").read_text()
+    feed = (site / "hub" / "feed.atom.xml").read_text()
+    assert "Surgery times for December" in page and "Notes from the ward walk" in page
+    for text in (page, feed):
+        lowered = text.lower()
+        for needle in ("<script", "&lt;script", "onerror", "onmouseover", "javascript:", "alert(", "owned"):
+            assert needle not in lowered, needle
+    parsed = feedparser.parse(feed.encode())
+    summaries = " ".join(entry.summary for entry in parsed.entries)
+    assert "New times" in summaries and "We walked" in summaries and "Bridge Street" in summaries
+
+
+def test_the_hub_runs_no_script_in_a_browser(hub_site, browser):
+    _, _, url = hub_site
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(url + "hub/")
+    assert dialogs == []
+    assert page.title() != "owned"
+    assert page.evaluate("document.querySelectorAll('script').length") == 0
+    page.close()
+
+
+def test_the_hub_offers_council_news_to_share(hub_site):
+    _, site, url = hub_site
+    page = soup(site / "hub" / "index.html")
+    texts = [p.get_text() for p in page.select(".share-items .share-text")]
+    assert texts and all(f"{url}s/" in text for text in texts)
+
+
+def test_the_hub_is_accessible(hub_site, browser):
+    _, _, url = hub_site
+    assert_accessible(browser, url + "hub/")
+
+
+# --- Inside the pre-election period -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def paused_site(tmp_path_factory) -> Iterator[tuple[Path, str]]:
+    root = copy_programme(tmp_path_factory.mktemp("hub-paused") / "programme")
+    with served_build(root, "--date", IN_PERIOD.isoformat()) as (site, url, _):
+        yield site, url
+
+
+def test_a_build_inside_the_pre_election_period_hides_hub_promotion(paused_site):
+    site, _ = paused_site
+    page = soup(site / "hub" / "index.html")
+    assert page.select(".hub-post") == []
+    notice = page.select_one(".notice").get_text(" ")
+    assert "pre-election period" in notice
+    assert "Code of Recommended Practice on Local Authority Publicity" in notice
+    assert "6 May 2027" in notice
+    feed = feedparser.parse((site / "hub" / "feed.atom.xml").read_bytes())
+    assert not feed.bozo and feed.entries == []
+    assert "pre-election" in feed.feed.subtitle
+
+
+def test_only_items_allowed_in_the_period_are_offered(paused_site):
+    site, _ = paused_site
+    titles = [a.get_text() for a in soup(site / "hub" / "index.html").select(".share-items h3 a")]
+    assert titles == ["Check you are registered to vote"]
+
+
+def test_the_paused_hub_is_accessible(paused_site, browser):
+    _, url = paused_site
+    assert_accessible(browser, url + "hub/")
