@@ -327,8 +327,10 @@ def write_pages(env: Environment, context: dict[str, Any], output: Path, views: 
                env.get_template("news_item.html").render(**context, view=view, page_url=view.url,
                                                          news_index=news_index))
     for view in views:
+        # base.html makes page_url the canonical link: for a live item that is where the short link leads.
+        canonical = view.url if view.state == "live" else view.short_url
         _write(output / SHORT_URL_PATH / view.item.code / "index.html",
-               env.get_template("shortlink.html").render(**context, view=view, page_url=view.short_url,
+               env.get_template("shortlink.html").render(**context, view=view, page_url=canonical,
                                                          news_index=news_index))
 
 

@@ -1,0 +1,151 @@
+"""Short links: /s/<code>/ leads to the council item in a real browser, stays the same across builds, and can be quoted."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli, run_cli_process
+from tests.test_council import DAY, assert_accessible, copy_programme, served_build, soup
+
+QUOTING_POST = (
+    "---\ntitle: What the new bin rounds mean for Castle\ndate: 2026-11-21 10:00\ntags: [bins]\n---\n"
+    "The council has confirmed the new garden waste rounds.\n\n"
+    "[[council:bin-changes]]\n\n"
+    "I will be at the library on Saturday if you have questions.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory) -> Iterator[tuple[Path, Path, str]]:
+    root = copy_programme(tmp_path_factory.mktemp("shortlinks") / "programme")
+    posts = root / "councillor_blogs" / "amira-patel" / "content" / "posts"
+    (posts / "2026-11-21-new-bin-rounds.md").write_text(QUOTING_POST)
+    with served_build(root, "--date", DAY.isoformat()) as (site, url, _):
+        yield root, site, url
+
+
+def test_a_short_link_resolves_in_a_browser_to_its_item(linked, browser):
+    _, _, url = linked
+    page = browser.new_page()
+    page.goto(f"{url}s/bin-changes/")
+    page.wait_for_url(f"{url}news/bin-changes/", timeout=10_000)
+    assert page.locator("h1").inner_text() == "Garden waste collected all year from March"
+    page.close()
+
+
+def test_a_short_link_without_its_trailing_slash_also_resolves(linked, browser):
+    _, _, url = linked
+    page = browser.new_page()
+    page.goto(f"{url}s/market-street")
+    page.wait_for_url(f"{url}news/market-street-resurfacing/", timeout=10_000)
+    page.close()
+
+
+def test_the_redirect_page_names_its_target_for_everyone(linked):
+    _, site, url = linked
+    page = soup(site / "s" / "bin-changes" / "index.html")
+    target = f"{url}news/bin-changes/"
+    assert page.select_one('meta[http-equiv="refresh"]')["content"] == f"0; url={target}"
+    assert page.select_one('link[rel="canonical"]')["href"] == target
+    assert target in [a["href"] for a in page.select("main a")], "a visible link for browsers that do not redirect"
+
+
+def test_the_short_link_page_is_accessible(linked, browser):
+    _, _, url = linked
+    context = browser.new_context()
+    page = context.new_page()
+    # Stop the redirect so that axe examines the short link page itself.
+    page.route("**/news/**", lambda route: route.abort("aborted"))
+    page.goto(f"{url}s/bin-changes/")
+    page.wait_for_timeout(200)
+    assert page.url == f"{url}s/bin-changes/"
+    from tests.support.browser import axe_violations, describe
+
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+    context.close()
+
+
+def test_the_council_item_page_is_accessible(linked, browser):
+    _, _, url = linked
+    assert_accessible(browser, f"{url}news/bin-changes/")
+
+
+def test_a_councillor_can_quote_an_item_in_one_line(linked):
+    _, site, url = linked
+    post = soup(site / "councillors" / "amira-patel" / "2026" / "11" / "what-the-new-bin-rounds-mean-for-castle"
+                / "index.html")
+    quote = post.select_one("aside.council-quote")
+    assert quote is not None
+    text = quote.get_text(" ")
+    assert "From March green bins are emptied every two weeks" in text
+    assert "Waste and recycling" in text
+    assert quote.select_one("a")["href"] == f"{url}s/bin-changes/"
+    assert "[[council:" not in post.get_text()
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_short_links_stay_the_same_across_builds_and_edits(tmp_path):
+    root = copy_programme(tmp_path / "programme")
+    site_url = "https://fenmarsh-council.github.io/networked-councillor/"
+    assert run_cli("build", "--root", root, "--base-url", site_url, "--date", DAY.isoformat()).exit_code == 0
+    first = sorted(p.parent.name for p in (root / "site" / "s").glob("*/index.html"))
+    first_pages = digest(root / "site" / "s")
+    item = root / "council_content" / "2026-11-16-budget-consultation.md"
+    item.write_text(item.read_text().replace("title: Have your say on next year's budget",
+                                             "title: Last chance to comment on the budget"))
+
+    assert run_cli("build", "--root", root, "--base-url", site_url, "--date", DAY.isoformat()).exit_code == 0
+
+    assert sorted(p.parent.name for p in (root / "site" / "s").glob("*/index.html")) == first
+    again = digest(root / "site" / "s")
+    assert {k for k in first_pages if first_pages[k] != again[k]} == {"budget/index.html"}
+    assert "Last chance to comment" in (root / "site" / "s" / "budget" / "index.html").read_text()
+
+
+def test_two_items_with_one_code_name_both_files(tmp_path):
+    root = copy_programme(tmp_path / "programme")
+    content = root / "council_content"
+    clash = content / "2026-11-22-bin-day-changes.md"
+    clash.write_text((content / "2026-11-10-library-winter-hours.md").read_text()
+                     .replace("code: library-hours", "code: bin-changes"))
+
+    result = run_cli_process("build", "--root", root)
+
+    assert result.returncode == 1
+    assert "short link code ('bin-changes')" in result.stderr
+    assert str(clash) in result.stderr and str(content / "2026-11-20-bin-changes.md") in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unknown_code_in_a_post_names_the_file_and_line(tmp_path):
+    root = copy_programme(tmp_path / "programme")
+    post = root / "councillor_blogs" / "amira-patel" / "content" / "posts" / "2026-11-21-new-bin-rounds.md"
+    post.write_text(QUOTING_POST.replace("[[council:bin-changes]]", "[[council:bin-change]]"))
+    line = QUOTING_POST.splitlines().index("[[council:bin-changes]]") + 1
+
+    result = run_cli_process("build", "--root", root)
+
+    assert result.returncode == 1
+    assert f"{post}:{line}: there is no council item with the code 'bin-change'" in result.stderr
+    assert not (root / "site").exists()
+
+
+def test_a_code_inside_a_code_block_is_left_alone(tmp_path):
+    root = copy_programme(tmp_path / "programme")
+    post = root / "councillor_blogs" / "amira-patel" / "content" / "posts" / "2026-11-21-how-to-quote.md"
+    post.write_text("---\ntitle: How to quote council news\ndate: 2026-11-21 10:00\n---\n"
+                    "Write this on a line of its own:\n\n```\n[[council:no-such-item]]\n```\n")
+    result = run_cli("build", "--root", root, "--date", DAY.isoformat())
+    assert result.exit_code == 0, result.output
+    page = (root / "site" / "councillors" / "amira-patel" / "2026" / "11" / "how-to-quote-council-news"
+            / "index.html").read_text()
+    assert "[[council:no-such-item]]" in page
