@@ -52,11 +52,18 @@ def main(verbose: bool) -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Build the council pages as if today were YYYY-MM-DD, e.g. to preview the pre-election period.")
-def build(root: Path, site_dir: Path | None, base_url: str | None, strict: bool, day: dt.datetime | None) -> None:
-    """Build the handbook, the blogs and the council pages into site/."""
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="How many processes build the blogs (default: one per core; 1 builds in this process).")
+def build(root: Path, site_dir: Path | None, base_url: str | None, strict: bool, day: dt.datetime | None,
+          jobs: int | None) -> None:
+    """Build the handbook, the blogs and the council pages into site/.
+
+    Parts whose files have not changed since the last build are reused from .build-cache/.
+    """
     from generator.build import build as run_build
 
-    result = run_build(root, site_dir=site_dir, base_url=base_url, strict=strict, day=day.date() if day else None)
+    result = run_build(root, site_dir=site_dir, base_url=base_url, strict=strict, day=day.date() if day else None,
+                       jobs=jobs)
     click.echo(f"Built {result.pages} pages into {result.site_dir}")
 
 
@@ -129,3 +136,75 @@ def syndicate(root: Path, blog_slug: str | None, network: str | None, dry_run: b
     click.echo(describe(report, dry_run))
     if report.failed:
         raise SystemExit(1)
+
+
+def _network_options(command: click.decorators.FC) -> click.decorators.FC:
+    """One --<network> option per network the project knows, so a new network needs no change here."""
+    from generator.networks import NETWORKS
+
+    for name, network in reversed(NETWORKS.items()):
+        metavar = "URL" if network.profile is None and name != "mastodon" else "HANDLE"
+        command = click.option(f"--{name}", f"net_{name}", default=None, metavar=metavar,
+                               help=f"Your {network.label}: {network.handle_hint}.")(command)
+    return command
+
+
+@main.command()
+@root_option
+@click.argument("name")
+@click.option("--ward", default=None, help="The ward you represent (asked for with --interactive).")
+@click.option("--role", default=None, help="Your role, e.g. 'Cabinet member for environment' (default: Councillor).")
+@click.option("--party", default=None, help="Your party or group, if you want it shown.")
+@click.option("--bio", default=None, help="One or two sentences about you.")
+@click.option("--email", default=None, help="Your public email for casework (never shown as plain text).")
+@click.option("--phone", default=None, help="A public phone number for casework.")
+@_network_options
+@click.option("-i", "--interactive", is_flag=True, help="Ask for each setting not given as an option.")
+def new(root: Path, name: str, ward: str | None, role: str | None, party: str | None, bio: str | None,
+        email: str | None, phone: str | None, interactive: bool, **networks: str | None) -> None:
+    """Start a blog for councillor NAME in councillor_blogs/, e.g. councillor new "Jane Smith" --ward Castle."""
+    from generator.networks import NETWORKS
+    from generator.scaffold import new_blog
+
+    platforms = {key.removeprefix("net_"): value for key, value in networks.items() if value}
+    if interactive:
+        ward = ward or click.prompt("Ward")
+        role = role or click.prompt("Role", default="Councillor")
+        party = party or click.prompt("Party or group (leave blank to leave it out)", default="", show_default=False)
+        email = email or click.prompt("Email for casework (leave blank for none)", default="", show_default=False)
+        phone = phone or click.prompt("Phone for casework (leave blank for none)", default="", show_default=False)
+        for network_name, network in NETWORKS.items():
+            if network_name not in platforms:
+                platforms[network_name] = click.prompt(f"{network.label} ({network.handle_hint}; blank if none)",
+                                                       default="", show_default=False)
+    if not ward:
+        raise click.UsageError("Missing option '--ward': the ward this councillor represents.")
+    created = new_blog(root, name, ward, role=role, party=party or None, bio=bio, email=email or None,
+                       phone=phone or None, platforms=platforms)
+    click.echo(f"Created {created.folder}:")
+    for path in created.files:
+        click.echo(f"  {path.relative_to(created.folder)}")
+    for problem in created.todo:
+        click.echo(f"Before the next build: {problem}", err=True)
+    click.echo(f"Next: check {created.folder / 'councillor.yml'}, then write a post with "
+               f"'councillor post {created.folder.name} \"Your title\"'.")
+
+
+@main.command()
+@root_option
+@click.argument("blog")
+@click.argument("title")
+@click.option("--tags", default=None, help="Topics, separated by commas, e.g. 'bins, waste'.")
+@click.option("--draft", is_flag=True, help="Keep the post off the site until the 'status: draft' line is removed.")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Publication date, YYYY-MM-DD (default: now). A future date waits until that day.")
+def post(root: Path, blog: str, title: str, tags: str | None, draft: bool, day: dt.datetime | None) -> None:
+    """Start a post called TITLE in BLOG (its folder name) and print the new file's path."""
+    from generator.scaffold import new_post, parse_tags
+
+    created = new_post(root, blog, title, tags=parse_tags(tags), draft=draft, day=day.date() if day else None)
+    click.echo(str(created.path))
+    if created.draft:
+        click.echo("This is a draft: it stays off the site until you delete its 'status: draft' line.", err=True)
+    elif created.date > dt.datetime.now(created.date.tzinfo):
+        click.echo(f"It will appear on the site from {created.date:%-d %B %Y}.", err=True)
