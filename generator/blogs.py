@@ -25,6 +25,7 @@ from generator.colours import brand_colours
 from generator.config import Blog, Project, toolkit_dir
 from generator.exceptions import BuildError, Problem
 from generator.networks import NETWORKS, profile_url
+from generator.syndication import sharekit
 from generator.syndication.ledger import syndication_links
 
 BLOGS_URL_PATH = "councillors"
@@ -201,6 +202,9 @@ def pelican_settings(project: Project, blog: Blog, output: Path, site_url: str) 
         "COUNCILLORS_URL": f"{site_url}{BLOGS_URL_PATH}/",
         # {post slug: [{"label": "Mastodon", "url": ...}]}: where each post was shared, filled in by syndication.
         "SYNDICATION_LINKS": syndication_links(blog.folder),
+        # The share kit: text ready to post by hand where the project cannot post; linked from nowhere.
+        "TEMPLATE_PAGES": sharekit.template_pages(blog),
+        "SHARE_KIT": sharekit.context(project, blog, site_url),
     }
     return read_settings(path=None, override=overrides)
 

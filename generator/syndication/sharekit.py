@@ -1,0 +1,113 @@
+"""The share kit: copy-ready text and share links for networks the project does not post to itself.
+
+Nextdoor, WhatsApp and Instagram have no posting API; a Facebook personal profile cannot be
+posted to by any API; and a network the councillor has turned off (X, say, because it
+charges) still deserves a ready-made message. For each of these the blog gets one page,
+``share-kit/``, with the newest posts' text already composed under that network's rules,
+a copy button and, where the network has one, a share link. It is built into the blog but
+linked from nowhere and marked noindex: it is the councillor's own tool, for an iPad.
+
+Only the standard library, the composer and Pelican's own rendering are used, so the build
+needs no network client.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from generator import posts as posts_module
+from generator.config import Blog, Project
+from generator.networks import NETWORKS
+from generator.syndication.compose import (
+    Draft,
+    Rules,
+    bluesky_length,
+    compose,
+    mastodon_length,
+    plain_length,
+    threads_length,
+    utf16_units,
+    x_length,
+)
+
+PATH = "share-kit"
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "share_kit.html"
+#: How many of the newest posts the page offers.
+POSTS = 8
+
+#: Each network's rule for hand-posted text (the same rules the adapters use where there is one).
+#: Instagram captions: 2,200 characters. https://help.instagram.com/1986234648360433
+#: WhatsApp channel updates and Nextdoor posts have no limit that a blog summary comes near.
+RULES: dict[str, Rules] = {
+    "mastodon": Rules(500, mastodon_length),
+    "bluesky": Rules(300, bluesky_length),
+    "x": Rules(280, x_length),
+    "facebook": Rules(2000, plain_length),
+    "linkedin": Rules(3000, lambda text, url: utf16_units(text)),
+    "threads": Rules(500, threads_length),
+    "instagram": Rules(2200, lambda text, url: utf16_units(text)),
+    "nextdoor": Rules(4000, plain_length),
+    "whatsapp": Rules(4000, plain_length),
+}
+
+
+def share_networks(blog: Blog) -> list[str]:
+    """The councillor's networks that are shared by hand: no API, or not switched on for automatic posting."""
+    c = blog.councillor
+    return [n for n in NETWORKS if n in c.platforms and not (NETWORKS[n].automated and c.syndicates_to(n))]
+
+
+def share_url(network: str, text: str, url: str, handle: str) -> str | None:
+    """A link that opens the network's composer with the text filled in, where the network has one."""
+    q = quote(text, safe="")
+    if network == "whatsapp":
+        return f"https://wa.me/?text={q}"
+    if network == "x":
+        return f"https://x.com/intent/post?text={q}"
+    if network == "bluesky":
+        return f"https://bsky.app/intent/compose?text={q}"
+    if network == "threads":
+        return f"https://www.threads.net/intent/post?text={q}"
+    if network == "facebook":
+        return f"https://www.facebook.com/sharer/sharer.php?u={quote(url, safe='')}"
+    if network == "linkedin":
+        return f"https://www.linkedin.com/sharing/share-offsite/?url={quote(url, safe='')}"
+    if network == "mastodon":
+        _, _, host = handle.lstrip("@").partition("@")
+        return f"https://{host}/share?text={q}" if host else None
+    return None  # Nextdoor and Instagram: copy the text and paste it into the app
+
+
+def context(project: Project, blog: Blog, site_url: str, now: dt.datetime | None = None) -> dict[str, Any] | None:
+    """What the share kit page shows, or None when the councillor shares nowhere by hand."""
+    from generator.blogs import blog_url, post_path
+
+    networks = share_networks(blog)
+    if not networks:
+        return None
+    now = now or dt.datetime.now(dt.UTC)
+    found, _problems = posts_module.read_all(blog.content_dir, project.programme.site.timezone)
+    live = sorted((p for p in found if p.is_published(now)), key=lambda p: p.date, reverse=True)[:POSTS]
+    entries = []
+    for post in live:
+        url = f"{blog_url(site_url, blog.slug)}/{post_path(post)}"
+        draft = Draft(url=url, title=post.meta.title, summary=post.meta.summary, tags=tuple(post.meta.tags),
+                      social=dict(post.meta.social))
+        items = []
+        for name in networks:
+            message = compose(name, draft, RULES[name])
+            handle = blog.councillor.platforms[name].handle
+            items.append({"network": name, "label": NETWORKS[name].label, "text": message.text,
+                          "share_url": share_url(name, message.text, url, handle),
+                          "length": message.length, "limit": message.limit})
+        entries.append({"title": post.meta.title, "url": url, "date": post.date.date().isoformat(),
+                        "slug": post.slug, "items": items})
+    return {"networks": [NETWORKS[n].label for n in networks], "posts": entries}
+
+
+def template_pages(blog: Blog) -> dict[str, str]:
+    """Pelican's TEMPLATE_PAGES entry for this blog: the share kit page, only where it has something to show."""
+    return {str(TEMPLATE): f"{PATH}/index.html"} if share_networks(blog) else {}
