@@ -1,0 +1,534 @@
+"""The programme handbook, built for two councils and read the way trainers and councillors read it.
+
+Each council's handbook is built once per module with the build step's own function, served
+under a project-site base path, and opened in headless Chromium for the accessibility checks.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+from pydantic import BaseModel
+
+from generator.config import Councillor, Programme, load_project
+from generator.exceptions import BuildError
+from generator.handbook import STREAMS, build_handbook, settings
+from generator.posts import FrontMatter
+from tests.conftest import REPO, copy_example
+from tests.support import browser as browser_support
+from tests.support.links import broken_links
+from tests.support.server import serve
+
+BASE_PATH = "/networked-councillor/"
+
+SECOND_COUNCIL = """\
+council:
+  name: Harrowdale Borough Council
+  short_name: Harrowdale
+  url: https://www.harrowdale.example/
+site:
+  url: https://harrowdale.github.io/networked-councillor/
+  title: Harrowdale Councillors Online
+branding:
+  # Too light for white text: the handbook must darken it rather than use it as given.
+  primary_colour: "#f2c300"
+  accent_colour: "#3fa7d6"
+  logo: crest.svg
+  logo_alt: Harrowdale Borough Council crest
+cohort:
+  name: Autumn 2027 cohort
+  streams: [getting-started, confident]
+  workshops:
+    - number: 1
+      date: 2027-09-14
+      start: "18:00"
+      end: "21:00"
+      venue: Council Chamber, Harrowdale Town Hall, High Street
+    - number: 2
+      date: 2027-10-12
+      start: "18:30"
+      end: "21:00"
+      venue: Eastgate Community Centre, Eastgate Road
+contacts:
+  - name: Priya Raman
+    role: Democratic services officer
+    email: democratic.services@harrowdale.example
+accessibility:
+  contact_email: webaccess@harrowdale.example
+  reviewed: 2027-06-30
+  response_days: 5
+"""
+
+CREST = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" role="img">'
+    '<rect width="10" height="10" fill="#004d40"/></svg>'
+)
+
+
+@dataclass(frozen=True)
+class Handbook:
+    site: Path
+    url: str
+    programme: Programme
+
+    def soup(self, page: str) -> BeautifulSoup:
+        return BeautifulSoup((self.site / page / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+    def article(self, page: str) -> Tag:
+        article = self.soup(page).select_one("article.md-content__inner")
+        assert article is not None, f"{page} has no article"
+        # Headings end in a ¶ link to themselves; read them as a person does.
+        for anchor in article.select("a.headerlink"):
+            anchor.decompose()
+        return article
+
+    def text(self, page: str) -> str:
+        return " ".join(self.article(page).get_text(" ").split())
+
+
+def _build(root: Path, stack: ExitStack) -> Handbook:
+    site = root / "site"
+    site.mkdir()
+    url = stack.enter_context(serve(site, BASE_PATH))
+    project = load_project(root)
+    build_handbook(project, site, url, strict=True)
+    return Handbook(site, url, project.programme)
+
+
+@pytest.fixture(scope="module")
+def handbooks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Handbook]]:
+    """The example council's handbook and a second council's, from the same pages."""
+    first = copy_example(tmp_path_factory.mktemp("fenmarsh") / "programme")
+    second = tmp_path_factory.mktemp("harrowdale") / "programme"
+    second.mkdir()
+    (second / "programme.yml").write_text(SECOND_COUNCIL, encoding="utf-8")
+    (second / "crest.svg").write_text(CREST, encoding="utf-8")
+    with ExitStack() as stack:
+        yield {"fenmarsh": _build(first, stack), "harrowdale": _build(second, stack)}
+
+
+@pytest.fixture(scope="module")
+def fenmarsh(handbooks: dict[str, Handbook]) -> Handbook:
+    return handbooks["fenmarsh"]
+
+
+@pytest.fixture(scope="module")
+def harrowdale(handbooks: dict[str, Handbook]) -> Handbook:
+    return handbooks["harrowdale"]
+
+
+def long_date(day) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+# -- Each council's details, on the right pages ------------------------------------------------
+
+@pytest.mark.parametrize("name", ["fenmarsh", "harrowdale"])
+def test_home_page_names_the_council_and_cohort(handbooks: dict[str, Handbook], name: str) -> None:
+    book = handbooks[name]
+    programme = book.programme
+    home = book.soup("")
+    assert home.title is not None and programme.site.title in home.title.get_text()
+    text = book.text("")
+    assert programme.council.name in text
+    assert programme.cohort.name in text
+    for workshop in programme.cohort.workshops:
+        assert long_date(workshop.date) in text
+        assert workshop.venue in text
+    footer = home.select_one(".md-footer-meta")
+    assert footer is not None and f"Published by {programme.council.name}" in footer.get_text()
+
+
+@pytest.mark.parametrize("name", ["fenmarsh", "harrowdale"])
+def test_programme_page_lists_dates_venues_and_contacts(handbooks: dict[str, Handbook], name: str) -> None:
+    book = handbooks[name]
+    programme = book.programme
+    text = book.text("programme")
+    for workshop in programme.cohort.workshops:
+        assert f"Date: {long_date(workshop.date)}" in text
+        assert f"Time: {workshop.start} to {workshop.end}" in text
+        assert f"Venue: {workshop.venue}" in text
+    article = book.article("programme")
+    for contact in programme.contacts:
+        assert contact.name in text and contact.role in text
+        if contact.email:
+            assert article.select_one(f'a[href="mailto:{contact.email}"]') is not None
+        if contact.phone:
+            assert contact.phone in text
+            assert article.select_one('a[href^="tel:"]') is not None
+    for stream in programme.cohort.streams:
+        assert STREAMS[stream].label.lower() in text
+    if programme.pre_election:
+        assert long_date(programme.pre_election.start) in text
+        assert long_date(programme.pre_election.end) in text
+    else:
+        assert "No pre-election period is set" in text
+
+
+@pytest.mark.parametrize("name", ["fenmarsh", "harrowdale"])
+@pytest.mark.parametrize("number", [1, 2, 3])
+def test_each_workshop_page_shows_its_own_date_and_venue(handbooks: dict[str, Handbook], name: str,
+                                                        number: int) -> None:
+    book = handbooks[name]
+    page = {1: "workshops/1-footprint", 2: "workshops/2-shape", 3: "workshops/3-influence"}[number]
+    article = book.article(page)
+    when = article.select_one(".admonition.info")
+    assert when is not None, "the workshop page has no 'When and where' box"
+    workshops = {w.number: w for w in book.programme.cohort.workshops}
+    if number in workshops:
+        workshop = workshops[number]
+        box = " ".join(when.get_text(" ").split())
+        assert long_date(workshop.date) in box
+        assert f"{workshop.start} to {workshop.end}" in box
+        assert workshop.venue in box
+        # The session plan counts from this workshop's own start time.
+        first_row = article.select_one("table tbody tr td")
+        assert first_row is not None and first_row.get_text().startswith(workshop.start)
+        for other in workshops.values():
+            if other.number != number:
+                assert long_date(other.date) not in box
+    else:
+        assert "to be confirmed" in when.get_text()
+        assert book.programme.council.name in when.get_text()
+
+
+def test_a_short_booking_is_pointed_out_next_to_the_session_plan(harrowdale: Handbook) -> None:
+    # Workshop 2 is booked for 150 minutes; the plan takes 180.
+    assert "the room is booked for 150" in harrowdale.text("workshops/2-shape")
+    assert "the room is booked for" not in harrowdale.text("workshops/1-footprint")
+
+
+@pytest.mark.parametrize("name", ["fenmarsh", "harrowdale"])
+def test_accessibility_statement_comes_from_the_programme(handbooks: dict[str, Handbook], name: str) -> None:
+    book = handbooks[name]
+    settings_ = book.programme.accessibility
+    text = book.text("accessibility")
+    article = book.article("accessibility")
+    assert book.programme.council.name in text
+    assert article.select_one(f'a[href="mailto:{settings_.contact_email}"]') is not None
+    assert f"within {settings_.response_days} working days" in text
+    assert long_date(settings_.reviewed) in text
+    if settings_.known_issues:
+        assert "partially compliant" in text
+        for issue in settings_.known_issues:
+            assert issue in text
+    else:
+        assert "fully compliant" in text
+    # The contents the 2018 Regulations ask for.
+    headings = [h.get_text(" ").strip() for h in article.find_all(["h2", "h3"])]
+    for heading in ["How accessible this website is", "Asking for information in a different format",
+                    "Reporting accessibility problems with this website", "Enforcement procedure",
+                    "Compliance status", "Non-accessible content",
+                    "Preparation of this accessibility statement"]:
+        assert any(h.startswith(heading) for h in headings), f"no '{heading}' section"
+    assert "Equality and Human Rights Commission" in text
+    assert "Equality Commission for Northern Ireland" in text
+    assert "Equality Advisory and Support Service" in text
+
+
+@pytest.mark.parametrize("name", ["fenmarsh", "harrowdale"])
+def test_branding_logo_and_readable_colours(handbooks: dict[str, Handbook], name: str) -> None:
+    from generator.colours import WHITE, brand_colours, contrast
+
+    book = handbooks[name]
+    home = book.soup("")
+    style = " ".join(s.get_text() for s in home.find_all("style"))
+    colours = brand_colours(book.programme.branding)
+    assert f"--md-primary-fg-color: {colours['primary']}" in style
+    assert contrast(colours["primary"], WHITE) >= 4.5
+    logo = home.select_one(".md-logo img")
+    assert logo is not None
+    assert logo["alt"] == book.programme.branding.logo_alt
+    assert logo["src"].endswith(f"assets/handbook/{Path(book.programme.branding.logo or '').name}")
+    assert (book.site / "assets" / "handbook" / Path(book.programme.branding.logo or "").name).is_file()
+
+
+def test_a_council_never_appears_in_another_councils_handbook(handbooks: dict[str, Handbook]) -> None:
+    for book, other in [(handbooks["fenmarsh"], "Harrowdale"), (handbooks["harrowdale"], "Fenmarsh")]:
+        for path in [*book.site.rglob("*.html"), book.site / "search" / "search_index.json"]:
+            assert other not in path.read_text(encoding="utf-8"), f"{other} appears in {path}"
+
+
+def test_links_to_the_other_parts_of_the_site_use_its_address(fenmarsh: Handbook) -> None:
+    home = fenmarsh.soup("")
+    hrefs = {a["href"] for a in home.find_all("a", href=True)}
+    assert fenmarsh.url + "councillors/" in hrefs
+    assert fenmarsh.url + "footprint/" in hrefs
+    # Everything else resolves inside the handbook; the blogs and the report come from other steps.
+    elsewhere = ("councillors/", "footprint/")
+    broken = [b for b in broken_links(fenmarsh.site, fenmarsh.url) if not b.split(": ", 1)[1].startswith(
+        tuple(fenmarsh.url + p for p in elsewhere))]
+    assert broken == []
+
+
+# -- Workshops, exercises and streams ----------------------------------------------------------
+
+WORKSHOP_PAGES = ["workshops/1-footprint", "workshops/2-shape", "workshops/3-influence"]
+
+
+def exercises(book: Handbook) -> dict[str, tuple[str, set[str]]]:
+    """Every exercise in the workshops: its link target, mapped to its title and streams."""
+    found = {}
+    for page in WORKSHOP_PAGES:
+        for card in book.article(page).select(".nc-exercise"):
+            heading = card.find("h3")
+            assert heading is not None and heading.get("id"), f"an exercise in {page} has no heading"
+            streams = {a["href"].rstrip("/").rsplit("/", 1)[-1] for a in card.select(".nc-streams a.nc-stream")}
+            found[f"{page}/#{heading['id']}"] = (heading.get_text().strip(), streams)
+    return found
+
+
+def test_workshop_pages_have_every_part_of_a_training_session(fenmarsh: Handbook) -> None:
+    for page in WORKSHOP_PAGES:
+        article = fenmarsh.article(page)
+        headings = [h.get_text().strip() for h in article.find_all("h2")]
+        for part in ["Aims", "Session plan", "Action-learning exercises", "Worksheet"]:
+            assert part in headings, f"{page} has no '{part}' section"
+        assert "Before the next workshop" in headings or "After the programme" in headings
+        plan = article.select_one("table")
+        assert plan is not None and next(th.get_text() for th in plan.select("thead th")) == "Time"
+        assert len(plan.select("tbody tr")) >= 5
+        assert len(article.select(".nc-exercise")) >= 4
+        worksheet = article.select_one(".nc-worksheet table.nc-write-in")
+        assert worksheet is not None and len(worksheet.select("tbody tr")) >= 5
+
+
+def test_every_exercise_names_its_streams_in_words(fenmarsh: Handbook) -> None:
+    found = exercises(fenmarsh)
+    assert len(found) >= 15
+    labels = {s.label for s in STREAMS.values()}
+    for target, (title, streams) in found.items():
+        assert streams and streams <= set(STREAMS), f"{title} ({target}) has no valid stream"
+    for page in WORKSHOP_PAGES:
+        for badge in fenmarsh.article(page).select("a.nc-stream"):
+            assert badge.get_text().strip() in labels
+
+
+@pytest.mark.parametrize("stream", list(STREAMS))
+def test_each_stream_page_links_exactly_the_exercises_marked_for_it(fenmarsh: Handbook, stream: str) -> None:
+    page = f"streams/{stream}"
+    article = fenmarsh.article(page)
+    linked = set()
+    for a in article.find_all("a", href=True):
+        href = a["href"]
+        if "#exercise-" in href:
+            linked.add(re.sub(r"^(\.\./)+", "", href).replace("/#", "/#"))
+    marked = {target for target, (_, streams) in exercises(fenmarsh).items() if stream in streams}
+    assert linked == marked
+    for target in linked:
+        path, anchor = target.split("/#")
+        assert fenmarsh.soup(path).find(id=anchor) is not None
+
+
+# -- Guides and reference ----------------------------------------------------------------------
+
+def test_guides_cover_posting_syndication_and_each_network(fenmarsh: Handbook) -> None:
+    posting = fenmarsh.text("guides/writing-a-post")
+    for field in FrontMatter.model_fields:
+        assert field in posting, f"the posting guide does not mention '{field}'"
+    assert 'councillor new "Jane Smith"' in posting and "councillor post jane-smith" in posting
+    ipad = fenmarsh.text("guides/ipad")
+    for step in ["Add file", "Create new file", "content", "posts", "Commit changes"]:
+        assert step in ipad
+    syndication = fenmarsh.article("guides/syndication")
+    assert "councillor syndicate --dry-run" in syndication.get_text()
+    assert "NC_JANE_SMITH_MASTODON_TOKEN" in syndication.get_text()
+    tabs = [label.get_text().strip() for label in syndication.select(".tabbed-labels label")]
+    assert {"Mastodon", "Bluesky", "Facebook Pages", "X"} <= set(tabs)
+    for page in ["facebook", "x", "bluesky", "mastodon", "nextdoor"]:
+        assert fenmarsh.article(f"guides/{page}").find("h2") is not None
+    assert "off by default" in fenmarsh.text("guides/syndication")
+    assert "share kit" in fenmarsh.text("guides/nextdoor")
+
+
+def _models(model: type[BaseModel]) -> list[type[BaseModel]]:
+    found = [model]
+    for info in model.model_fields.values():
+        text = repr(info.annotation)
+        for candidate in BaseModel.__subclasses__() + [m for b in BaseModel.__subclasses__()
+                                                       for m in b.__subclasses__()]:
+            if candidate.__name__ in text and candidate.__module__.startswith("generator") \
+                    and candidate not in found and candidate is not model:
+                found += _models(candidate)
+    return found
+
+
+def test_settings_reference_documents_every_option(fenmarsh: Handbook) -> None:
+    article = fenmarsh.article("reference/settings")
+    entries = {dt.get_text().strip(): " ".join(dd.get_text(" ").split())
+               for dt, dd in zip(article.find_all("dt"), article.find_all("dd"), strict=True)}
+    for model in (Programme, Councillor, FrontMatter):
+        for setting in settings(model):
+            assert setting.path in entries, f"{setting.path} is missing from the settings reference"
+            assert setting.description and setting.description in entries[setting.path]
+    # Independently of the page's own walk over the models: every field of every nested model.
+    for root in (Programme, Councillor, FrontMatter):
+        for model in _models(root):
+            for name in model.model_fields:
+                assert any(path.split(".")[-1].removesuffix("[]") == name for path in entries), \
+                    f"{model.__name__}.{name} is missing from the settings reference"
+
+
+# -- Printing ----------------------------------------------------------------------------------
+
+def test_print_view_contains_every_workshop_and_worksheet(fenmarsh: Handbook) -> None:
+    article = fenmarsh.article("print_page")
+    titles = [h.get_text().strip() for h in article.find_all("h1")]
+    for page in WORKSHOP_PAGES:
+        title = fenmarsh.article(page).find("h1").get_text().strip()
+        assert title in titles
+    assert len(article.select(".nc-worksheet")) == 3
+    assert len(article.select(".nc-exercise")) == len(exercises(fenmarsh))
+    text = " ".join(article.get_text(" ").split())
+    for workshop in fenmarsh.programme.cohort.workshops:
+        assert workshop.venue in text
+
+
+def test_handouts_print_without_the_site_around_them(fenmarsh: Handbook, browser) -> None:
+    visit = browser_support.open_page(browser, fenmarsh.url + "workshops/1-footprint/")
+    page = visit.page
+    page.emulate_media(media="print")
+    for selector in [".md-header", ".md-sidebar--primary", ".md-footer", ".nc-actions"]:
+        assert page.eval_on_selector(selector, "e => getComputedStyle(e).display") == "none", selector
+    assert page.eval_on_selector(".nc-worksheet", "e => getComputedStyle(e).breakBefore") == "page"
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    page.context.close()
+
+
+# -- Accessibility in a browser ----------------------------------------------------------------
+
+PAGE_TYPES = {
+    "home": "",
+    "workshop": "workshops/1-footprint/",
+    "stream": "streams/getting-started/",
+    "guide": "guides/syndication/",
+    "council": "councils/difficult-conversations/",
+    "accessibility": "accessibility/",
+    "settings": "reference/settings/",
+    "print": "print_page/",
+}
+VIEWPORTS = {"phone": browser_support.PHONE, "ipad": browser_support.IPAD, "desktop": browser_support.DESKTOP}
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("page_type", list(PAGE_TYPES))
+def test_every_page_type_passes_axe(fenmarsh: Handbook, browser, page_type: str, viewport: str) -> None:
+    visit = browser_support.open_page(browser, fenmarsh.url + PAGE_TYPES[page_type], VIEWPORTS[viewport])
+    try:
+        violations = browser_support.axe_violations(visit.page)
+        assert violations == [], browser_support.describe(violations)
+        assert not browser_support.has_horizontal_scroll(visit.page)
+        assert visit.other_hosts() == set()
+    finally:
+        visit.page.context.close()
+
+
+@pytest.mark.parametrize("page", ["", "workshops/3-influence/", "accessibility/"])
+def test_second_councils_colours_and_pages_pass_axe(harrowdale: Handbook, browser, page: str) -> None:
+    visit = browser_support.open_page(browser, harrowdale.url + page, browser_support.PHONE)
+    try:
+        violations = browser_support.axe_violations(visit.page)
+        assert violations == [], browser_support.describe(violations)
+        assert visit.other_hosts() == set()
+    finally:
+        visit.page.context.close()
+
+
+def test_search_finds_pages_and_its_results_pass_axe(fenmarsh: Handbook, browser) -> None:
+    visit = browser_support.open_page(browser, fenmarsh.url, browser_support.DESKTOP)
+    page = visit.page
+    try:
+        page.get_by_role("textbox", name="Search").first.click()
+        page.keyboard.type("Mastodon")
+        page.wait_for_selector(".md-search-result__item", timeout=10_000)
+        results = page.locator(".md-search-result__item").all_inner_texts()
+        assert any("Mastodon" in r for r in results)
+        violations = browser_support.axe_violations(page)
+        assert violations == [], browser_support.describe(violations)
+        assert visit.other_hosts() == set()
+    finally:
+        page.context.close()
+
+
+# -- Building it the ways people will ---------------------------------------------------------
+
+def test_plain_mkdocs_build_strict_from_the_repository(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out")],
+                            cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+    for page in ["index.html", "accessibility/index.html", "reference/settings/index.html",
+                 "print_page/index.html", "workshops/3-influence/index.html"]:
+        assert (tmp_path / "out" / page).is_file(), page
+
+
+def test_whole_site_build_includes_the_handbook_beside_the_blogs(built_example: tuple[Path, str]) -> None:
+    site, url = built_example
+    home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert home.select_one(".md-header") is not None
+    blogs = next(a["href"] for a in home.select(".nc-footer a") if a.get_text().strip() == "Councillors' blogs")
+    assert blogs == url + "councillors/"
+    assert (site / "councillors" / "index.html").is_file()
+    assert (site / "accessibility" / "index.html").is_file()
+
+
+def _mkdocs_yml(folder: Path, docs: Path, programme: Path) -> None:
+    """A council's own mkdocs.yml that uses the toolkit's theme and the given pages."""
+    (folder / "mkdocs.yml").write_text(textwrap.dedent(f"""\
+        site_name: Test
+        docs_dir: {docs}
+        theme:
+          name: material
+          custom_dir: {REPO / "themes" / "handbook"}
+          font: false
+        plugins:
+          - networked-councillor:
+              programme: {programme}
+        """))
+
+
+def _mkdocs(folder: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", str(folder / "out")],
+                          cwd=folder, capture_output=True, text=True, timeout=300)
+
+
+def test_a_mistake_in_programme_yml_names_the_file_and_line(example: Path) -> None:
+    programme = example / "programme.yml"
+    programme.write_text(programme.read_text(encoding="utf-8").replace("date: 2027-02-16", "date: 16/02/2027"),
+                         encoding="utf-8")
+    line = next(i for i, row in enumerate(programme.read_text().splitlines(), 1) if "16/02/2027" in row)
+    _mkdocs_yml(example, REPO / "handbook", programme)
+    result = _mkdocs(example)
+    assert result.returncode != 0
+    assert f"{programme}:{line}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_template_mistake_in_a_page_names_the_page_and_line(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("---\ndescription: x\n---\n# Home\n\nRun by {{ council.nmae }}.\n")
+    _mkdocs_yml(tmp_path, docs, REPO / "programme.yml")
+    result = _mkdocs(tmp_path)
+    assert result.returncode != 0
+    assert "index.md:6" in result.stderr and "nmae" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_build_handbook_reports_a_missing_plugin_cleanly(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "council")
+    (root / "mkdocs.yml").write_text("site_name: Bare\ndocs_dir: handbook\n")
+    (root / "handbook").mkdir()
+    (root / "handbook" / "index.md").write_text("# Home\n")
+    with pytest.raises(BuildError, match="networked-councillor"):
+        build_handbook(load_project(root), tmp_path / "out", "https://example.org/")
