@@ -1,0 +1,52 @@
+"""The Pages workflow: build, deploy with GitHub's own Pages actions, then share, record and redeploy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+WORKFLOW = Path(__file__).resolve().parents[2] / ".github" / "workflows" / "pages.yml"
+
+
+def load() -> dict:
+    return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+
+
+def uses(job: dict) -> list[str]:
+    return [step["uses"].split("@")[0] for step in job["steps"] if "uses" in step]
+
+
+def runs(job: dict) -> str:
+    return "\n".join(step.get("run", "") for step in job["steps"])
+
+
+def test_order_is_build_deploy_share_rebuild_redeploy():
+    jobs = load()["jobs"]
+    assert "actions/upload-pages-artifact" in uses(jobs["build"])
+    assert "actions/configure-pages" in uses(jobs["build"])
+    assert uses(jobs["deploy"]) == ["actions/deploy-pages"] and jobs["deploy"]["needs"] == "build"
+    assert "deploy" in jobs["syndicate"]["needs"]
+    assert "councillor syndicate" in runs(jobs["syndicate"]) and "councillor syndicate" not in runs(jobs["build"])
+    assert "syndicate" in jobs["rebuild"]["needs"] and jobs["redeploy"]["needs"] == "rebuild"
+    redeploy = jobs["redeploy"]["steps"][0]
+    assert redeploy["with"]["artifact_name"] == next(
+        s["with"]["name"] for s in jobs["rebuild"]["steps"] if s.get("uses", "").startswith("actions/upload-pages"))
+
+
+def test_scheduled_for_future_posts_and_never_two_at_once():
+    data = load()
+    triggers = data[True] if True in data else data["on"]  # YAML reads a bare 'on' as true
+    assert triggers["schedule"] and "push" in triggers
+    assert data["concurrency"]["cancel-in-progress"] is False
+
+
+def test_only_the_share_job_can_push_and_only_nc_secrets_reach_the_command():
+    data = load()
+    assert data["permissions"] == {"contents": "read"}
+    jobs = data["jobs"]
+    assert jobs["syndicate"]["permissions"] == {"contents": "write"}
+    share = next(s for s in jobs["syndicate"]["steps"] if s.get("id") == "share")
+    assert 'startswith("NC_")' in share["run"] and "unset ALL_SECRETS" in share["run"]
+    assert "secrets" not in WORKFLOW.read_text().replace("${{ toJSON(secrets) }}", "").replace(
+        "repository secrets", "").replace("NC_* secrets", "")
