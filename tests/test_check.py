@@ -21,7 +21,7 @@ LONDON = ZoneInfo("Europe/London")
 
 
 def falling_short(root: Path, day: dt.date = DAY) -> set[str]:
-    """Names of councillors without a published post, or without a listed network shared to in the 60 days to ``day``."""
+    """Councillors without a published post, or without a listed network shared to in the 60 days to ``day``."""
     end = dt.datetime.combine(day, dt.time(23, 59, 59), LONDON)
     start = dt.datetime.combine(day - dt.timedelta(days=60), dt.time(), LONDON)
     cutoff = min(end, dt.datetime.now(dt.UTC))

@@ -130,7 +130,7 @@ def test_the_example_has_four_to_six_council_items():
 
 
 def test_each_live_item_has_a_page_and_every_item_a_short_link(built):
-    root, site, url = built
+    _, site, url = built
     for path in example_items():
         meta = item_front_matter(path)
         slug = path.stem[11:]

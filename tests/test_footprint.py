@@ -1,4 +1,4 @@
-"""The digital footprint report: its numbers, worked out again here from the files, its snapshots, charts and downloads."""
+"""The footprint report: its numbers, counted again here from the files, its snapshots, charts and downloads."""
 
 from __future__ import annotations
 
@@ -162,7 +162,7 @@ def test_every_chart_is_named_and_has_its_table_beside_it(report):
 
 
 def test_the_downloads_agree_with_each_other(report):
-    root, site, url = report
+    _, site, url = report
     cohort = soup(site / REPORT / "index.html")
     hrefs = [a["href"] for a in cohort.select(".downloads a")]
     assert hrefs == [f"{url}{REPORT}/data.csv", f"{url}{REPORT}/data.json"]

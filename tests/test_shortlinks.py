@@ -1,4 +1,4 @@
-"""Short links: /s/<code>/ leads to the council item in a real browser, stays the same across builds, and can be quoted."""
+"""Short links: /s/<code>/ leads to its item in a real browser, stays the same across builds, and can be quoted."""
 
 from __future__ import annotations
 
