@@ -70,6 +70,8 @@ class Report:
     results: list[Result] = field(default_factory=list)
     #: blog slug -> {network: [(variable name, is it set?)]}
     variables: dict[str, dict[str, list[tuple[str, bool]]]] = field(default_factory=dict)
+    #: blog slug -> labels of the networks shared by hand from the blog's share kit
+    by_hand: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -165,6 +167,9 @@ def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, sit
     live_posts = [p for p in all_posts if p.is_published(now)]
     book = ledger.Ledger.load(blog.folder)
     since = blog.councillor.syndication_since
+    hand = [NETWORKS[n].label for n in NETWORKS if n in blog.councillor.platforms and n not in automated_networks(blog)]
+    if hand:
+        report.by_hand[blog.slug] = hand
     for name in automated_networks(blog):
         if only and name != only:
             continue
@@ -300,12 +305,12 @@ def describe(report: Report, dry_run: bool) -> str:
     by_blog: dict[str, list[Result]] = {}
     for result in report.results:
         by_blog.setdefault(result.blog, []).append(result)
-    for slug in sorted(set(by_blog) | set(report.variables)):
+    for slug in sorted(set(by_blog) | set(report.variables) | set(report.by_hand)):
         lines.append(f"== {slug}")
         for r in by_blog.get(slug, []):
             label = NETWORKS[r.network].label
-            where = f" {r.post}" if r.post else ""
-            line = f"  {label}:{where}: {STATUS_WORDS.get(r.status, r.status)}"
+            where = f": {r.post}" if r.post else ""
+            line = f"  {label}{where}: {STATUS_WORDS.get(r.status, r.status)}"
             if r.remote_url:
                 line += f" ({r.remote_url})"
             if r.detail:
@@ -315,8 +320,10 @@ def describe(report: Report, dry_run: bool) -> str:
                 lines.append(f"      fix: {r.fix}")
             if r.text is not None and r.status in ("preview", "error"):
                 lines.extend("      | " + t for t in r.text.splitlines())
-        if not by_blog.get(slug):
+        if not by_blog.get(slug) and report.variables.get(slug):
             lines.append("  nothing new to send")
+        if report.by_hand.get(slug):
+            lines.append(f"  shared by hand from councillors/{slug}/share-kit/: {', '.join(report.by_hand[slug])}")
         for network, names in report.variables.get(slug, {}).items():
             missing = [n for n, present in names if not present]
             label = NETWORKS[network].label
