@@ -62,7 +62,8 @@ def yaml_scalar(value: str, in_list: bool = False) -> str:
     probe = f"k: [{value}]\n" if in_list else f"k: {value}\n"
     try:
         parsed = yamlfile.plain(yamlfile.parse(probe, Path(PROGRAMME_FILE)))
-    except yamlfile.YamlSyntaxError:
+    except Exception:
+        # Not only syntax errors: ruamel crashes on text such as '._' or '-_' that it takes for a number.
         parsed = None
     if value and parsed == {"k": [value] if in_list else value}:
         return value
@@ -188,7 +189,8 @@ def about_page(name: str, ward: str, council: str, today: dt.date) -> str:
 
 
 def welcome_post(name: str, ward: str, council: str, networks: Iterable[str], now: dt.datetime) -> str:
-    labels = [NETWORKS[n].label for n in networks]
+    # Only where posts go by themselves: X is off until switched on, and share-kit networks wait for the councillor.
+    labels = [NETWORKS[n].label for n in networks if NETWORKS[n].automated and NETWORKS[n].syndicate_by_default]
     summary = f"Why I am writing this blog, and how to get in touch about anything in {ward} ward."
     follow = (f"You can follow new posts here, on {_join(labels)}, or in a feed reader."
               if labels else "You can follow new posts here, or in a feed reader.")
