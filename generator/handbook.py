@@ -33,9 +33,10 @@ from mkdocs.utils.meta import get_data
 from pydantic import BaseModel
 
 from generator import yamlfile
-from generator.colours import brand_colours
+from generator.colours import darken_until_readable
 from generator.config import PROGRAMME_FILE, Councillor, Programme, Project, Workshop, toolkit_dir
 from generator.exceptions import BuildError
+from generator.networks import NETWORKS
 from generator.posts import FrontMatter
 
 MKDOCS_FILE = "mkdocs.yml"
@@ -135,6 +136,9 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
             config.site_url = programme.site.url
         config.site_url = self.site_url = config.site_url.rstrip("/") + "/"
         config.copyright = f"Published by {programme.council.name}"
+        lead = f"The handbook for {programme.council.name}'s Networked Councillor programme"
+        config.site_description = config.site_description or lead
+        config.extra["handbook_cover"] = {"lead": lead, "cohort": programme.cohort.name}
         if programme.branding.logo:
             logo = path.parent / programme.branding.logo
             if not logo.is_file():
@@ -172,9 +176,12 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         programme = self._programme()
+        branding = programme.branding
         env.globals["handbook"] = {
             "council": programme.council,
-            "brand": brand_colours(programme.branding),
+            # The council pages step warns about unreadable colours; adjust them here without repeating it.
+            "brand": {"primary": darken_until_readable(branding.primary_colour),
+                      "accent": darken_until_readable(branding.accent_colour)},
             "logo_alt": programme.branding.logo_alt or programme.council.name,
             "blogs_url": config.site_url + BLOGS_PATH,
         }
@@ -269,6 +276,7 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
             "blogs_url": site_url + BLOGS_PATH,
             "footprint_url": site_url + FOOTPRINT_PATH,
             "streams": STREAMS,
+            "networks": NETWORKS,
             "page": {"src_uri": src_uri, "meta": meta},
             "link": link,
             "exercise": exercise,

@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from generator.config import Councillor, Programme, load_project
 from generator.exceptions import BuildError
 from generator.handbook import STREAMS, build_handbook, settings
+from generator.networks import NETWORKS
 from generator.posts import FrontMatter
 from tests.conftest import REPO, copy_example
 from tests.support import browser as browser_support
@@ -343,7 +344,11 @@ def test_guides_cover_posting_syndication_and_each_network(fenmarsh: Handbook) -
     assert "councillor syndicate --dry-run" in syndication.get_text()
     assert "NC_JANE_SMITH_MASTODON_TOKEN" in syndication.get_text()
     tabs = [label.get_text().strip() for label in syndication.select(".tabbed-labels label")]
-    assert {"Mastodon", "Bluesky", "Facebook Pages", "X"} <= set(tabs)
+    listed = [" ".join(item.get_text().split()) for item in syndication.select("li")]
+    for network in NETWORKS.values():
+        assert any(item.startswith(f"{network.label}:") for item in listed), f"{network.label} is not listed"
+        if network.automated:
+            assert any(tab.startswith(network.label) for tab in tabs), f"no set-up steps for {network.label}"
     for page in ["facebook", "x", "bluesky", "mastodon", "nextdoor"]:
         assert fenmarsh.article(f"guides/{page}").find("h2") is not None
     assert "off by default" in fenmarsh.text("guides/syndication")
