@@ -93,7 +93,7 @@ def build_council_pages(project: Project, output: Path, site_url: str, day: dt.d
                   [v for v in views if v.state == "live"], paused, when.cutoff)
     footprint.write_pages(env, context, output, footprint_report(project, when, site_url, published))
     if paused:
-        held = [v.item.code for v in views if v.state == "held"]
+        held = sorted(v.item.code for v in views if v.state == "held")
         log.info(check.pre_election_note(project, len(held)) + (f" Held: {', '.join(held)}." if held else ""))
     copy_assets(project, output)
 

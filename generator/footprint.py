@@ -353,7 +353,8 @@ def cohort_report(when: Today, councillors: list[CouncillorReport], snapshots: l
 def make_snapshot(report: CohortReport, previous: Snapshot | None) -> Snapshot:
     """Today's figures, keeping any listening data already entered in today's file."""
     councillors = {}
-    for c in report.councillors:
+    # By folder name, so that a new councillor is one added block in the file's diff.
+    for c in sorted(report.councillors, key=lambda c: c.slug):
         earlier = previous.councillors.get(c.slug) if previous else None
         platforms = {}
         for p in c.platforms:
@@ -371,7 +372,7 @@ def write_snapshot(project: Project, report: CohortReport, snapshots: list[Snaps
     snapshot = make_snapshot(report, previous)
     path = snapshot_dir(project) / f"{report.day.isoformat()}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(snapshot.model_dump_json(indent=1, exclude_none=True) + "\n", encoding="utf-8")
+    path.write_text(snapshot.model_dump_json(indent=2, exclude_none=True) + "\n", encoding="utf-8")
     return path
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import re
+import shutil
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,7 +95,8 @@ def report(tmp_path_factory) -> Iterator[tuple[Path, Path, str]]:
     (root / "councillor_blogs" / "amira-patel" / "content" / "posts" / "2026-11-21-new-bin-rounds.md").write_text(
         QUOTING_POST)
     snapshots = root / "footprint" / "snapshots"
-    snapshots.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(snapshots, ignore_errors=True)  # a history of this test's own making
+    snapshots.mkdir(parents=True)
     (snapshots / "2026-10-01.json").write_text(json.dumps(EARLIER))
     with served_build(root, "--date", DAY.isoformat()) as (site, url, _):
         yield root, site, url
@@ -247,3 +249,26 @@ def test_a_broken_snapshot_is_reported_before_building(tmp_path):
 
     assert result.exit_code == 1
     assert f"{broken}: is not a footprint snapshot" in result.output
+
+
+def test_the_example_keeps_a_history_with_listening_data(tmp_path):
+    root = copy_programme(tmp_path / "programme")
+    kept = sorted(p.stem for p in (root / "footprint" / "snapshots").glob("*.json"))
+    assert len(kept) >= 3, "the example shows a trend"
+    site = tmp_path / "site"
+
+    result = run_cli("footprint", "--root", root, "--date", DAY.isoformat(), "--site-dir", site, "--no-snapshot")
+
+    assert result.exit_code == 0, result.output
+    assert sorted(p.stem for p in (root / "footprint" / "snapshots").glob("*.json")) == kept
+    cohort = soup(site / REPORT / "index.html")
+    dates = [tr.th.get_text(strip=True) for tr in cohort.select("#trend-caption ~ tbody tr")]
+    shown = [dt.date.fromisoformat(day).strftime("%-d %B %Y") for day in kept if day < DAY.isoformat()]
+    assert dates == [*shown, "25 November 2026"]
+    latest = max(day for day in kept if day <= DAY.isoformat())
+    listening = [c for c in json.loads((root / "footprint" / "snapshots" / f"{latest}.json").read_text())
+                 ["councillors"].items() if any("followers" in p for p in c[1]["platforms"].values())]
+    assert listening, "the latest snapshot has followers for someone"
+    for slug, _ in listening:
+        caption = soup(site / REPORT / slug / "index.html").select_one("#listening-caption").get_text()
+        assert dt.date.fromisoformat(latest).strftime("%-d %B %Y") in caption

@@ -99,7 +99,7 @@ def test_short_links_stay_the_same_across_builds_and_edits(tmp_path):
     assert run_cli("build", "--root", root, "--base-url", site_url, "--date", DAY.isoformat()).exit_code == 0
     first = sorted(p.parent.name for p in (root / "site" / "s").glob("*/index.html"))
     first_pages = digest(root / "site" / "s")
-    item = root / "council_content" / "2026-11-16-budget-consultation.md"
+    item = root / "council_content" / "2026-11-06-budget-consultation.md"
     item.write_text(item.read_text().replace("title: Have your say on next year's budget",
                                              "title: Last chance to comment on the budget"))
 
