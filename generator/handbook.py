@@ -504,7 +504,7 @@ def settings_reference() -> Markup:
     for title, anchor, model in SETTINGS_FILES:
         parts += [f"## {title} {{ #{anchor} }}", "", escape(" ".join((model.__doc__ or "").split())), ""]
         for s in settings(model):
-            parts += [f"`{s.path}`", f":   {escape(s.description)}", "", f"    *{s.kind}; {s.default}*", ""]
+            parts += [f"`{s.path}`", f":   {escape(s.description)}  ", f"    *{s.kind}; {s.default}*", ""]
     return Markup("\n".join(parts))
 
 

@@ -442,6 +442,21 @@ def test_every_page_type_passes_axe(fenmarsh: Handbook, browser, page_type: str,
         visit.page.context.close()
 
 
+@pytest.mark.parametrize("viewport", ["phone", "ipad"])
+def test_navigation_drawer_passes_axe(fenmarsh: Handbook, browser, viewport: str) -> None:
+    # On a phone or an iPad the navigation is a drawer, opened from the header's menu button.
+    visit = browser_support.open_page(browser, fenmarsh.url + "workshops/2-shape/", VIEWPORTS[viewport])
+    page = visit.page
+    try:
+        page.click("label.md-header__button[for=__drawer]")
+        page.wait_for_selector(".md-sidebar--primary .md-nav__link--active", state="visible")
+        page.wait_for_timeout(300)  # the drawer slides in; axe measures colours once it has stopped
+        violations = browser_support.axe_violations(page)
+        assert violations == [], browser_support.describe(violations)
+    finally:
+        page.context.close()
+
+
 @pytest.mark.parametrize("page", ["", "workshops/3-influence/", "accessibility/"])
 def test_second_councils_colours_and_pages_pass_axe(harrowdale: Handbook, browser, page: str) -> None:
     visit = browser_support.open_page(browser, harrowdale.url + page, browser_support.PHONE)
