@@ -425,6 +425,7 @@ PAGE_TYPES = {
     "accessibility": "accessibility/",
     "settings": "reference/settings/",
     "print": "print_page/",
+    "not found": "404.html",
 }
 VIEWPORTS = {"phone": browser_support.PHONE, "ipad": browser_support.IPAD, "desktop": browser_support.DESKTOP}
 
