@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import markdown
+from jinja2 import BytecodeCache
 from markupsafe import Markup
 from pelican import Pelican
 from pelican.log import console as pelican_console
@@ -237,10 +238,17 @@ def _pelican_problems(strict: bool) -> Iterator[list[logging.LogRecord]]:
         logger.removeHandler(handler)
 
 
-def build_blog(project: Project, blog: Blog, output: Path, site_url: str, strict: bool = False) -> None:
-    """Build one blog into ``output`` (the blog's own folder in the staging area)."""
+def build_blog(project: Project, blog: Blog, output: Path, site_url: str, strict: bool = False,
+               templates: BytecodeCache | None = None) -> None:
+    """Build one blog into ``output`` (the blog's own folder in the staging area).
+
+    ``templates``: where compiled theme templates are kept; every blog uses the same theme,
+    and without it Pelican compiles every template again for each blog.
+    """
     output.mkdir(parents=True, exist_ok=True)
     settings = pelican_settings(project, blog, output, site_url)
+    if templates is not None:
+        settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": templates}
     with _pelican_problems(strict) as records, _quiet_console():
         Pelican(settings).run()
     if records:

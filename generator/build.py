@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import blogs, council, handbook, publish
-from generator.config import Project, load_project
+from generator import cache, parallel, progress, publish
+from generator.config import Blog, Project, load_project
 from generator.exceptions import BuildError, ConfigError, Problem
 
 log = logging.getLogger("generator")
@@ -37,6 +36,8 @@ def site_url_for(project: Project, base_url: str | None) -> str:
 
 def validate(project: Project) -> None:
     """Check everything a build reads before building anything."""
+    from generator import blogs, council
+
     problems: list[Problem] = blogs.validate(project) + council.validate(project)
     logo = project.programme.branding.logo
     if logo and not (project.root / logo).is_file():
@@ -66,30 +67,127 @@ def _strict_warnings(strict: bool) -> Iterator[list[logging.LogRecord]]:
 
 
 def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
-          strict: bool = False, day: dt.date | None = None) -> BuildResult:
+          strict: bool = False, day: dt.date | None = None, jobs: int | None = None) -> BuildResult:
     """Build the whole site for the programme in ``root``; ``site/`` changes only on success.
 
     ``day`` is the date the council pages treat as today (default: today), e.g. to see the
-    hub as it will be in the pre-election period.
+    hub as it will be in the pre-election period. ``jobs`` is how many processes build the
+    blogs and the handbook (default: one per core; 1 builds everything in this process).
+
+    A part (the handbook, a blog, the council pages) whose inputs have not changed since it
+    was last built is reused from ``.build-cache`` (see ``generator.cache``), and only the
+    parts that changed are replaced in ``site/``.
     """
     project = load_project(root)
-    validate(project)
     site_dir = (site_dir or project.root / SITE_DIR).resolve()
     site_url = site_url_for(project, base_url)
-    parts_dir = project.root / WORK_DIR / "parts"
-    shutil.rmtree(parts_dir, ignore_errors=True)
+    work_dir = project.root / WORK_DIR
+    kept = cache.PartCache(work_dir)
+    now = dt.datetime.now(dt.UTC)
+    inputs = cache.Inputs(project, site_url, strict, now, day)
+    keys = {cache.HANDBOOK_PART: inputs.handbook(), **{cache.blog_part(b): inputs.blog(b) for b in project.blogs}}
+    stale = [part for part, key in keys.items() if not kept.fresh(part, key, now)]
+    labels = {cache.HANDBOOK_PART: "the handbook", cache.COUNCIL_PART: "the council pages",
+              **{cache.blog_part(b): f"the blog in {b.folder.relative_to(project.root)}" for b in project.blogs}}
+    record = work_dir / "site.json"
+    if not stale:
+        keys[cache.COUNCIL_PART] = inputs.council(_blog_states(project, kept, now))
+        files = publish.unchanged(_by_label(keys, labels), site_dir, record)
+        if files is not None and kept.fresh(cache.COUNCIL_PART, keys[cache.COUNCIL_PART], now):
+            log.info("Nothing changed since the last build: %s is as it was.", site_dir)
+            return BuildResult(site_dir=site_dir, site_url=site_url, pages=_pages(files))
 
-    with _strict_warnings(strict), publish.staging_area(site_dir) as staging:
-        parts = [publish.Part(parts_dir / "handbook", "", "the handbook")]
-        handbook.build_handbook(project, parts[0].source, site_url, strict)
-        for blog in project.blogs:
-            part = publish.Part(parts_dir / "blogs" / blog.slug, f"{blogs.BLOGS_URL_PATH}/{blog.slug}",
-                                f"the blog in {blog.folder.relative_to(project.root)}")
-            blogs.build_blog(project, blog, part.source, site_url, strict)
-            parts.append(part)
-        parts.append(publish.Part(parts_dir / "council", "", "the council pages"))
-        council.build_council_pages(project, parts[-1].source, site_url, day)
-        written = publish.assemble(parts, staging)
-        publish.swap(staging, site_dir)
+    cache.load_read_memo(work_dir)
+    stale_blogs = [b for b in project.blogs if cache.blog_part(b) in stale]
+    # A blog whose inputs are unchanged passed these checks when it was last built.
+    validate(project.model_copy(update={"blogs": stale_blogs}))
+    kept.forget([*keys, cache.COUNCIL_PART])
+    with _strict_warnings(strict) as warnings:
+        _build_parts(project, stale, kept, keys, site_url, strict, jobs, now)
+        keys[cache.COUNCIL_PART] = inputs.council(_blog_states(project, kept, now))
+        if not kept.fresh(cache.COUNCIL_PART, keys[cache.COUNCIL_PART], now):
+            _build_council_pages(project, kept, keys[cache.COUNCIL_PART], site_url, day, now,
+                                 keep=not (strict and warnings))
+    parts = [publish.Part(kept.folder(part), _prefix(part), labels[part]) for part in labels]
+    with progress.stage("Publishing", 0, lambda s: f"Published {site_dir} in {s:.1f} s"):
+        written = publish.publish(parts, _by_label(keys, labels), site_dir, record)
+    cache.save_read_memo(work_dir)
     log.debug("Built %d files into %s for %s", len(written), site_dir, site_url)
-    return BuildResult(site_dir=site_dir, site_url=site_url, pages=sum(1 for p in written if p.endswith(".html")))
+    return BuildResult(site_dir=site_dir, site_url=site_url, pages=_pages(written))
+
+
+def _build_parts(project: Project, stale: list[str], kept: cache.PartCache, keys: dict[str, str], site_url: str,
+                 strict: bool, jobs: int | None, now: dt.datetime) -> None:
+    """Build the stale handbook and blogs, in parallel; keep each part as it succeeds."""
+    blogs_by_part = {cache.blog_part(b): b for b in project.blogs}
+    work = [parallel.Job(part, "handbook" if part == cache.HANDBOOK_PART else "blog", kept.new_folder(part),
+                         blogs_by_part[part].slug if part in blogs_by_part else "")
+            for part in stale]
+    context = parallel.Context(project, site_url, strict, kept.root.parent / "templates",
+                               {name: logging.getLogger(name).level for name in parallel.FORWARDED_LOGGERS})
+    blog_count = sum(1 for job in work if job.kind == "blog")
+
+    def summary(seconds: float) -> str:
+        handbook = " and the handbook" if len(work) > blog_count else ""
+        return f"Built {blog_count} of {len(project.blogs)} blogs{handbook} in {seconds:.1f} s"
+
+    with progress.stage("Building blogs and handbook", len(work), summary if work else None) as advance:
+
+        def keep(outcome: parallel.Outcome) -> None:
+            part = outcome.job.part
+            # In --strict mode a part that warned fails the build, so the next build must not reuse it.
+            if outcome.ok and not (strict and outcome.warned()):
+                blog = blogs_by_part.get(part)
+                pending = _pending_posts(blog, project.programme.site.timezone, now) if blog else ()
+                kept.keep(part, outcome.job.output, cache.Entry(keys[part], pending))
+            advance()
+
+        outcomes = parallel.run(work, context, jobs or parallel.default_jobs(), keep)
+    for outcome in sorted(outcomes, key=lambda o: stale.index(o.job.part)):
+        outcome.replay_logs()
+    parallel.raise_failures(outcomes, stale)
+
+
+def _pending_posts(blog: Blog, timezone: str, now: dt.datetime) -> tuple[dt.datetime, ...]:
+    """When the blog's posts and pages dated in the future appear: its output changes by itself then."""
+    from generator import posts
+
+    files = posts.post_files(blog.content_dir) + sorted((blog.content_dir / posts.PAGES_DIR).glob("*.md"))
+    found = [posts.read(path, timezone)[0] for path in files]
+    return tuple(sorted(p.date for p in found if p is not None and not p.is_draft and p.date > now))
+
+
+def _blog_states(project: Project, kept: cache.PartCache, now: dt.datetime) -> list[tuple[str, str, int]]:
+    states = []
+    for blog in project.blogs:
+        entry = kept.entry(cache.blog_part(blog))
+        states.append((cache.blog_part(blog), entry.key if entry else "", len(entry.pending) if entry else -1))
+    return states
+
+
+def _build_council_pages(project: Project, kept: cache.PartCache, key: str, site_url: str, day: dt.date | None,
+                         now: dt.datetime, keep: bool) -> None:
+    from generator import council, shortlinks
+
+    output = kept.new_folder(cache.COUNCIL_PART)
+    with progress.stage("Council pages", 0, lambda s: f"Built the council pages in {s:.1f} s"):
+        council.build_council_pages(project, output, site_url, day)
+    # Council news dated in the future goes live by itself, so the pages are rebuilt then.
+    items, _ = shortlinks.read_items(project.root, project.programme.site.timezone)
+    pending = tuple(sorted(item.date for item in items if item.date > now))
+    if keep:
+        kept.keep(cache.COUNCIL_PART, output, cache.Entry(key, pending))
+
+
+def _prefix(part: str) -> str:
+    from generator.blogs import BLOGS_URL_PATH
+
+    return part.replace("blogs/", f"{BLOGS_URL_PATH}/", 1) if part.startswith("blogs/") else ""
+
+
+def _by_label(keys: dict[str, str], labels: dict[str, str]) -> dict[str, str]:
+    return {labels[part]: key for part, key in keys.items()}
+
+
+def _pages(files: dict[str, str]) -> int:
+    return sum(1 for path in files if path.endswith(".html"))

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from generator import posts
 from generator.blogs import MARKDOWN_EXTENSIONS, blog_url
+from generator.cache import remembered
 from generator.check import LISTENING_WINDOW_DAYS, Result, Share, Today, check_blog
 from generator.config import Blog, Project
 from generator.exceptions import Problem
@@ -132,6 +133,8 @@ class _VisibleText(HTMLParser):
             self.chunks.append(data)
 
 
+# Every build counts every post, and converting 2,000 posts to HTML to do it costs seconds.
+@remembered
 def count_words(body: str) -> int:
     """Words a reader sees in a post's Markdown body (see the module's docstring)."""
     quotes = {index for index, _ in shortcodes(body)}

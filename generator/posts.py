@@ -8,6 +8,7 @@ because GitHub's web editor (how many councillors write, on an iPad) shows it as
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,10 +112,25 @@ def split(text: str) -> tuple[str | None, str, int]:
     return match.group(1), text[match.end():], 2
 
 
+#: Posts already read, by file, timezone and content. Validation, the blog build and the council
+#: pages each read every post; ``generator.cache`` keeps this between builds.
+read_memo: dict[tuple[str, str, bytes], tuple[Post | None, list[Problem]]] = {}
+
+
 def read(path: Path, timezone: str = "Europe/London") -> tuple[Post | None, list[Problem]]:
     """Read one post; every problem in it comes back with its line."""
+    data = path.read_bytes()
+    key = (str(path), timezone, hashlib.blake2b(data, digest_size=16).digest())
+    if key not in read_memo:
+        read_memo[key] = _parse(path, data, timezone)
+    post, problems = read_memo[key]
+    return post, list(problems)
+
+
+def _parse(path: Path, data: bytes, timezone: str) -> tuple[Post | None, list[Problem]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        # Newlines as read_text() gives them, so line numbers and bodies do not depend on the editor.
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError:
         return None, [Problem(path, None, "is not UTF-8 text", "save the file as UTF-8")]
     head, body, first_line = split(text)

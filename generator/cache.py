@@ -1,0 +1,309 @@
+"""Keep each step's output between builds and reuse it while the step's inputs are unchanged.
+
+Every step builds into its own part folder (see ``generator.publish``). Here a part folder
+stays in ``.build-cache/parts`` after the build, beside a small JSON file with the *key* it
+was built from: a hash of every file the step reads, the settings it runs with, the
+toolkit's source and the installed packages' versions. The next build computes the key
+again and, where it matches, reuses the folder without running Pelican or MkDocs.
+
+A key hashes file contents, not modification times, so a checkout, a copy or a touched
+file never makes a stale part look fresh, nor a fresh one stale.
+
+Some output changes with the clock alone: a post dated in the future appears when its time
+comes. Each entry keeps those times (``pending``), and an entry is only fresh until the first.
+
+A step that starts reading a new file or folder must name it here, in ``PROGRAMME_INPUTS``
+or the lists beside it, or its output will not be rebuilt when that file changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import sys
+import sysconfig
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from generator.config import Blog, Project, toolkit_dir
+
+#: Bump when the layout of the cache or the meaning of a key changes.
+CACHE_FORMAT = 1
+PARTS_DIR = "parts"
+
+#: What the steps read from the programme folder, besides each blog's own folder.
+PROGRAMME_INPUTS = ["programme.yml", "branding", "council_content", "footprint"]
+#: What each step reads from the toolkit (the programme folder, or the toolkit's checkout).
+HANDBOOK_TOOLKIT_INPUTS = ["mkdocs.yml", "handbook", "themes/handbook"]
+BLOG_TOOLKIT_INPUTS = ["themes/blog"]
+COUNCIL_TOOLKIT_INPUTS = ["themes"]
+
+HANDBOOK_PART = "handbook"
+COUNCIL_PART = "council"
+T = TypeVar("T")
+
+
+def blog_part(blog: Blog) -> str:
+    return f"blogs/{blog.slug}"
+
+
+# -- Hashing inputs --------------------------------------------------------------------------
+
+
+def _hash_file(h: Any, path: Path, name: str) -> None:
+    data = path.read_bytes()
+    h.update(f"{name}\0{len(data)}\0".encode())
+    h.update(data)
+
+
+def hash_paths(h: Any, base: Path, names: Iterable[str]) -> None:
+    """Feed the files at ``base/name`` (a file, or every file under a folder) into ``h``, in a fixed order."""
+    for name in names:
+        path = base / name
+        if path.is_file():
+            _hash_file(h, path, name)
+        elif path.is_dir():
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+                rel = Path(folder).relative_to(base).as_posix()
+                for file in sorted(files):
+                    _hash_file(h, Path(folder, file), f"{rel}/{file}")
+        else:
+            h.update(f"{name}\0absent\0".encode())
+
+
+@lru_cache(maxsize=1)
+def toolkit_fingerprint() -> str:
+    """The toolkit's own code, Python's version and every installed package's name and version.
+
+    Any upgrade or code change makes every part stale, which is slower once but never wrong.
+    """
+    h = hashlib.sha256(f"format {CACHE_FORMAT} python {sys.version_info[:2]}".encode())
+    package = Path(__file__).resolve().parent
+    hash_paths(h, package.parent, [package.name])
+    for folder in sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}):
+        if os.path.isdir(folder):
+            h.update("\n".join(sorted(n for n in os.listdir(folder) if n.endswith(".dist-info"))).encode())
+    return h.hexdigest()
+
+
+class Inputs:
+    """The key of each part for one build; shared folders are hashed once per build.
+
+    A blog's Pelican settings are made from files hashed here (programme.yml, councillor.yml)
+    by code in the toolkit fingerprint, plus the few values below that come from elsewhere
+    (the site's address, --strict, the year). Hashing those inputs rather than the settings
+    themselves means a build that reuses every part never has to load Pelican.
+    """
+
+    def __init__(self, project: Project, site_url: str, strict: bool, now: dt.datetime, day: dt.date | None = None):
+        self.project = project
+        self.toolkit = toolkit_dir(project.root)
+        self.common = f"{toolkit_fingerprint()} {project.root} {site_url} strict={strict}"
+        # MkDocs dates its sitemap by the UTC day; the council pages look at the programme's local day.
+        self.utc_day = now.astimezone(dt.UTC).date()
+        self.local_day = day or now.astimezone(ZoneInfo(project.programme.site.timezone)).date()
+        self._digests: dict[tuple[str, ...], str] = {}
+
+    def _programme(self) -> str:
+        return self._memo(("programme",), self.project.root, PROGRAMME_INPUTS)
+
+    def _toolkit(self, names: list[str]) -> str:
+        return self._memo(("toolkit", *names), self.toolkit, names)
+
+    def _memo(self, key: tuple[str, ...], base: Path, names: list[str]) -> str:
+        if key not in self._digests:
+            h = hashlib.sha256()
+            hash_paths(h, base, names)
+            self._digests[key] = h.hexdigest()
+        return self._digests[key]
+
+    def handbook(self) -> str:
+        return _key(HANDBOOK_PART, self.common, self.utc_day.isoformat(), self._programme(),
+                    self._toolkit(HANDBOOK_TOOLKIT_INPUTS))
+
+    def blog(self, blog: Blog) -> str:
+        h = hashlib.sha256()
+        hash_paths(h, blog.folder, sorted(os.listdir(blog.folder)))
+        # The year: cheap insurance for a footer's copyright line.
+        return _key(blog_part(blog), self.common, str(self.utc_day.year), h.hexdigest(), self._programme(),
+                    self._toolkit(BLOG_TOOLKIT_INPUTS))
+
+    def council(self, blogs: Iterable[tuple[str, str, int]]) -> str:
+        """``blogs``: (part, key, posts still to appear) for every blog; the council pages read all posts."""
+        return _key(COUNCIL_PART, self.common, self.local_day.isoformat(), json.dumps(sorted(blogs)),
+                    self._programme(), self._toolkit(COUNCIL_TOOLKIT_INPUTS))
+
+
+def _key(*parts: str) -> str:
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+# -- The parts kept between builds ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a kept part was built from, and when its output next changes by itself."""
+
+    key: str
+    pending: tuple[dt.datetime, ...] = ()
+
+    def fresh(self, key: str, now: dt.datetime) -> bool:
+        return key == self.key and all(when > now for when in self.pending)
+
+
+class PartCache:
+    """Part folders under ``.build-cache/parts``, each with its entry in ``<part>.json`` beside it."""
+
+    def __init__(self, work_dir: Path):
+        self.root = work_dir / PARTS_DIR
+
+    def folder(self, part: str) -> Path:
+        return self.root / part
+
+    def _entry_file(self, part: str) -> Path:
+        return self.root / f"{part}.json"
+
+    def entry(self, part: str) -> Entry | None:
+        try:
+            data = json.loads(self._entry_file(part).read_text(encoding="utf-8"))
+            if not self.folder(part).is_dir():
+                return None
+            return Entry(data["key"], tuple(dt.datetime.fromisoformat(t) for t in data.get("pending", [])))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def fresh(self, part: str, key: str, now: dt.datetime) -> bool:
+        entry = self.entry(part)
+        return entry is not None and entry.fresh(key, now)
+
+    def new_folder(self, part: str) -> Path:
+        """An empty folder to build ``part`` into; ``keep`` moves it into place once it succeeded."""
+        scratch = self.root / ".new"
+        scratch.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=part.replace("/", "--") + "-", dir=scratch))
+
+    def keep(self, part: str, built: Path, entry: Entry) -> None:
+        # The entry goes first and comes back last, so a crash in between leaves no entry, never a wrong one.
+        self._entry_file(part).unlink(missing_ok=True)
+        target = self.folder(part)
+        if target.exists():
+            # Renamed away rather than deleted in place: the folder in use is never half gone.
+            old = self.new_folder(part)
+            old.rmdir()
+            target.rename(old)
+            shutil.rmtree(old, ignore_errors=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        built.rename(target)
+        data = {"key": entry.key, "pending": [t.isoformat() for t in entry.pending]}
+        write_json(self._entry_file(part), data)
+
+    def forget(self, keep: Iterable[str]) -> None:
+        """Remove the parts of blogs that no longer exist, and scraps of interrupted builds."""
+        wanted = set(keep)
+        shutil.rmtree(self.root / ".new", ignore_errors=True)
+        if not self.root.is_dir():
+            return
+        for entry_file in self.root.rglob("*.json"):
+            part = entry_file.relative_to(self.root).with_suffix("").as_posix()
+            if part not in wanted:
+                entry_file.unlink(missing_ok=True)
+                shutil.rmtree(self.folder(part), ignore_errors=True)
+
+
+def write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(data, f)
+    os.replace(tmp, path)
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+
+
+# -- Work on post text kept between builds ----------------------------------------------------
+
+READ_MEMO_FILE = "posts.pickle"
+#: Results of ``remembered`` functions, by function and the hash of the text they were given.
+_remembered: dict[str, dict[bytes, Any]] = {}
+_used: dict[str, set[bytes]] = {}
+
+
+def remembered(func: Callable[[str], T]) -> Callable[[str], T]:
+    """Remember what a pure function of one text returned, by the text's hash, within and between builds.
+
+    For work done on every post at every build whatever changed, such as counting a post's
+    words for the council's footprint report.
+    """
+    name = f"{func.__module__}.{func.__qualname__}"
+    table = _remembered.setdefault(name, {})
+    used = _used.setdefault(name, set())
+
+    @functools.wraps(func)
+    def wrapper(text: str) -> T:
+        key = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        if key not in table:
+            table[key] = func(text)
+        used.add(key)
+        return table[key]
+
+    return wrapper
+
+
+def load_read_memo(work_dir: Path) -> None:
+    """Fill ``posts.read_memo`` and the ``remembered`` tables from the last build."""
+    from generator import posts
+
+    try:
+        with open(work_dir / READ_MEMO_FILE, "rb") as f:
+            saved = pickle.load(f)
+        if saved["fingerprint"] != toolkit_fingerprint():
+            return
+        posts.read_memo.update(saved["posts"])
+        for name, table in saved["remembered"].items():
+            _remembered.setdefault(name, {}).update(table)
+    except Exception:
+        return  # a missing, old or damaged memo only means reading the posts again
+
+
+def save_read_memo(work_dir: Path) -> None:
+    """Keep what the next build may need: the two newest readings of each post that still exists
+    (an edit and its undo), and the remembered results this build used (all, if it used none)."""
+    from generator import posts
+
+    readings: dict[tuple[str, str], list[tuple[str, str, bytes]]] = {}
+    for key in posts.read_memo:
+        readings.setdefault(key[:2], []).append(key)
+    entries = {key: posts.read_memo[key] for (path, _), keys in readings.items() if os.path.exists(path)
+               for key in keys[-2:]}
+    posts.read_memo.clear()
+    posts.read_memo.update(entries)
+    for name, table in _remembered.items():
+        if _used[name]:
+            for key in table.keys() - _used[name]:
+                del table[key]
+            _used[name].clear()
+    work_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=READ_MEMO_FILE, dir=work_dir)
+    with os.fdopen(fd, "wb") as f:
+        pickle.dump({"fingerprint": toolkit_fingerprint(), "posts": entries, "remembered": _remembered}, f,
+                    protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, work_dir / READ_MEMO_FILE)

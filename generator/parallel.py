@@ -1,0 +1,200 @@
+"""Run the handbook and blog builds in worker processes, one per core by default.
+
+Each job builds one part folder and nothing else, so jobs never share a file. A worker is
+a long-lived process: it imports Pelican and MkDocs once, and between blogs it empties the
+memo caches Pelican keeps on its content classes, which would otherwise hold every post of
+every blog the worker has built.
+
+What a job logs is sent back and logged again in the main process, under the same logger,
+so messages, ``--strict`` and errors read the same whether one process built the site or
+several. ``jobs=1`` runs every job in the main process, in order.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from generator.config import Project
+from generator.exceptions import BuildError, ConfigError, Problem
+
+#: The loggers whose messages a job sends back to the main process.
+FORWARDED_LOGGERS = ("generator", "pelican", "mkdocs")
+
+
+@dataclass(frozen=True)
+class Job:
+    part: str
+    kind: Literal["handbook", "blog"]
+    output: Path
+    slug: str = ""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every job of one build shares; sent to each worker once."""
+
+    project: Project
+    site_url: str
+    strict: bool
+    templates_dir: Path
+    levels: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job: Job
+    seconds: float
+    records: list[tuple[str, int, str]]
+    error: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.problems
+
+    def warned(self) -> bool:
+        """Whether a step of ours warned (what ``--strict`` counts)."""
+        return any(level >= logging.WARNING and name.split(".")[0] == "generator" for name, level, _ in self.records)
+
+    def replay_logs(self) -> None:
+        for name, level, message in self.records:
+            logging.getLogger(name).log(level, "%s", message)
+
+
+def default_jobs() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def run(jobs: list[Job], context: Context, workers: int, on_done: Callable[[Outcome], None]) -> list[Outcome]:
+    """Run ``jobs`` on ``workers`` processes; ``on_done`` sees each outcome in the main process as it arrives."""
+    outcomes = []
+    if workers <= 1 or len(jobs) <= 1:
+        _start_worker(context)
+        try:
+            for job in jobs:
+                outcomes.append(_run_job(job))
+                on_done(outcomes[-1])
+        finally:
+            _stop_worker()
+        return outcomes
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=_process_start(),
+                             initializer=_start_worker, initargs=(context,)) as pool:
+        futures: list[Future[Outcome]] = [pool.submit(_run_job, job) for job in jobs]
+        for future in as_completed(futures):
+            outcomes.append(future.result())
+            on_done(outcomes[-1])
+    return outcomes
+
+
+def raise_failures(outcomes: list[Outcome], order: list[str]) -> None:
+    """Raise what failed as one error, in the build's order of parts, as a serial build would."""
+    ranked = sorted(outcomes, key=lambda o: order.index(o.job.part))
+    problems = [p for o in ranked for p in o.problems]
+    if problems:
+        raise ConfigError(problems)
+    for outcome in ranked:
+        if outcome.error:
+            raise BuildError(outcome.error)
+
+
+def _process_start() -> multiprocessing.context.BaseContext | None:
+    # Forking shares the already-imported Pelican and MkDocs with the workers for free; the
+    # pool is made before any thread of ours starts, so the fork is safe. Elsewhere: the default.
+    return multiprocessing.get_context("fork") if sys.platform == "linux" else None
+
+
+# -- In the worker ------------------------------------------------------------------------------
+
+_context: Context | None = None
+_templates: object | None = None
+
+
+def _start_worker(context: Context) -> None:
+    global _context, _templates
+    from jinja2 import FileSystemBytecodeCache
+
+    # Imported here, not at the top, so the main process never pays for them on a build that reuses every part.
+    import generator.blogs
+    import generator.handbook  # noqa: F401
+
+    for name, level in context.levels.items():
+        logging.getLogger(name).setLevel(level)
+    context.templates_dir.mkdir(parents=True, exist_ok=True)
+    _context, _templates = context, FileSystemBytecodeCache(str(context.templates_dir))
+
+
+def _stop_worker() -> None:
+    global _context, _templates
+    _context, _templates = None, None
+
+
+def _run_job(job: Job) -> Outcome:
+    from generator import blogs, handbook
+
+    assert _context is not None, "the worker was not started"
+    ctx = _context
+    start = time.perf_counter()
+    error, problems = None, []
+    with _captured_logs() as records:
+        try:
+            if job.kind == "handbook":
+                handbook.build_handbook(ctx.project, job.output, ctx.site_url, ctx.strict)
+            else:
+                blogs.build_blog(ctx.project, ctx.project.blog(job.slug), job.output, ctx.site_url, ctx.strict,
+                                 templates=_templates)
+        except ConfigError as failure:
+            problems = failure.problems
+        except BuildError as failure:
+            error = failure.message
+        finally:
+            _forget_pelican_memos()
+    return Outcome(job=job, seconds=time.perf_counter() - start, records=records, error=error, problems=problems)
+
+
+@contextmanager
+def _captured_logs() -> Iterator[list[tuple[str, int, str]]]:
+    records: list[tuple[str, int, str]] = []
+
+    class Capture(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append((record.name, record.levelno, record.getMessage()))
+
+    capture = Capture()
+    saved = []
+    for name in FORWARDED_LOGGERS:
+        logger = logging.getLogger(name)
+        saved.append((logger, logger.handlers[:], logger.propagate))
+        logger.handlers[:] = [capture]
+        logger.propagate = False
+    try:
+        yield records
+    finally:
+        for logger, handlers, propagate in saved:
+            logger.handlers[:] = handlers
+            logger.propagate = propagate
+
+
+def _forget_pelican_memos() -> None:
+    """Empty Pelican's class-level ``@memoized`` caches, which keep every post built so far alive."""
+    from pelican import contents
+    from pelican.utils import memoized
+
+    for cls in vars(contents).values():
+        if isinstance(cls, type):
+            for attr in vars(cls).values():
+                if isinstance(attr, memoized):
+                    attr.cache.clear()

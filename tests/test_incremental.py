@@ -1,0 +1,126 @@
+"""Parallel and incremental builds give the very bytes a clean serial build gives.
+
+A build reuses each part (the handbook, a blog, the council pages) whose inputs have not
+changed, builds the others in worker processes, and replaces only what changed in site/.
+Every shortcut here is checked against the slow, obvious build of the same files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import copy_example, run_cli, run_cli_process
+
+SITE_URL = "https://fenmarsh-council.github.io/networked-councillor/"
+BLOG = Path("councillor_blogs") / "amira-patel"
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build(root: Path, *options: str) -> str:
+    result = run_cli("build", "--root", root, "--base-url", SITE_URL, *options)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def clean_serial_build(root: Path) -> dict[str, str]:
+    shutil.rmtree(root / ".build-cache", ignore_errors=True)
+    shutil.rmtree(root / "site", ignore_errors=True)
+    build(root, "--jobs", "1")
+    return tree(root / "site")
+
+
+def edit_and_delete_posts(root: Path) -> None:
+    first, second, *_ = sorted((root / BLOG / "content" / "posts").glob("*.md"))
+    first.write_text(first.read_text(encoding="utf-8") + "\nOne more paragraph, added later.\n", encoding="utf-8")
+    second.unlink()
+
+
+def test_parallel_and_incremental_builds_match_a_clean_serial_build(tmp_path):
+    reference = copy_example(tmp_path / "reference")
+    expected = clean_serial_build(reference)
+
+    root = copy_example(tmp_path / "programme")
+    build(root, "--jobs", "2")
+    assert tree(root / "site") == expected, "a parallel build differs from a serial one"
+
+    site_inode = (root / "site").stat().st_ino
+    assert "Nothing changed" in build(root)
+    assert (root / "site").stat().st_ino == site_inode, "an unchanged site is left in place"
+    assert tree(root / "site") == expected
+
+    saved = {p: p.read_bytes() for p in (root / BLOG / "content" / "posts").glob("*.md")}
+    edit_and_delete_posts(root)
+    edit_and_delete_posts(reference)
+    assert "Built 1 of" in build(root)
+    assert tree(root / "site") == clean_serial_build(reference), "an incremental build differs from a clean one"
+
+    for path, data in saved.items():
+        path.write_bytes(data)
+    build(root)
+    assert tree(root / "site") == expected, "undoing the edits does not give the first site back"
+
+
+def test_only_the_changed_blog_is_rebuilt(example):
+    build(example)
+    parts = example / ".build-cache" / "parts" / "blogs"
+    untouched = {p.name: (p / "index.html").stat().st_ino for p in parts.iterdir() if p.is_dir()}
+    edit_and_delete_posts(example)
+
+    output = build(example)
+
+    assert "Built 1 of" in output
+    for slug, inode in untouched.items():
+        changed = (parts / slug / "index.html").stat().st_ino != inode
+        assert changed == (slug == BLOG.name), slug
+
+
+def test_a_deleted_blog_leaves_the_site(example):
+    build(example)
+    shutil.rmtree(example / BLOG)
+    build(example)
+    assert not (example / "site" / "councillors" / BLOG.name).exists()
+    assert not (example / ".build-cache" / "parts" / "blogs" / BLOG.name).exists()
+
+
+def test_a_new_site_address_rebuilds_everything(example):
+    build(example)
+    other = "https://councillors.fenmarsh.example/"
+    result = run_cli("build", "--root", example, "--base-url", other)
+    assert result.exit_code == 0, result.output
+    assert other in (example / "site" / "councillors" / BLOG.name / "index.html").read_text(encoding="utf-8")
+    assert SITE_URL not in (example / "site" / "councillors" / BLOG.name / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_failing_blog_reads_the_same_from_a_worker(example, jobs):
+    build(example)
+    before = tree(example / "site")
+    post = sorted((example / BLOG / "content" / "posts").glob("*.md"))[0]
+    post.write_text(post.read_text(encoding="utf-8") + "\nSee [the old post]({filename}/missing.md).\n",
+                    encoding="utf-8")
+
+    result = run_cli_process("build", "--root", example, "--strict", "--jobs", jobs)
+
+    assert result.returncode != 0
+    assert f"the blog in {example / BLOG} did not build cleanly" in result.stderr
+    assert "missing.md" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert tree(example / "site") == before
+    # The failed part was not kept: building again fails again rather than reusing it.
+    again = run_cli_process("build", "--root", example, "--strict", "--jobs", jobs)
+    assert again.returncode != 0 and "did not build cleanly" in again.stderr
+
+
+def test_progress_is_plain_lines_without_a_terminal(example):
+    result = run_cli_process("build", "--root", example)
+    assert result.returncode == 0, result.stderr
+    assert "\x1b[" not in result.stderr, "no terminal control codes in a log"
+    assert "Built 9 of 9 blogs and the handbook in" in result.stderr
