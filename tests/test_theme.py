@@ -95,7 +95,9 @@ def make_blog(root: Path) -> dict[str, Path]:
     with (folder / "councillor.yml").open("a", encoding="utf-8") as config:
         config.write("surgeries:\n  - when: Second Tuesday of the month, 18:00 to 19:00\n"
                      "    where: Castle Community Centre, Mill Lane\n"
-                     "bio: I have lived in Castle ward all my life and run the Saturday parkrun.\n")
+                     "bio: I have lived in Castle ward all my life and run the Saturday parkrun.\n"
+                     "photo: me.svg\n")
+    shutil.copy2(REPO / "branding/fenmarsh-logo.svg", folder / "me.svg")
     shutil.copy2(REPO / "councillor_blogs/grace-okonkwo/content/images/fenside-flood-map.svg",
                  folder / "content/images/map.svg")
 
@@ -171,6 +173,7 @@ def test_every_page_carries_the_councillor_h_card(built, path):
     assert set(props["url"]) >= NETWORK_URLS
     assert any("Castle" in note for note in props["note"])
     assert props["org"][0]["properties"]["name"] == ["Fenmarsh District Council"]
+    assert props["photo"][0]["value"] == built.blog_url + "photo.svg"
     assert set(parsed["rels"]["me"]) == NETWORK_URLS, "rel=me links verify the councillor's profiles"
     soup = built.soup(path)
     card = soup.select_one("aside.h-card")
@@ -249,7 +252,10 @@ def test_a_shared_post_shows_a_proper_card(built):
     assert meta(soup, "og:description") == "Green bins will be emptied every two weeks all year round."
     assert meta(soup, "og:site_name") == f"{NAME}, Castle ward"
     assert meta(soup, "og:locale") == "en_GB"
-    assert meta(soup, "twitter:card") == "summary" and meta(soup, "og:image") is None
+    assert meta(soup, "twitter:card") == "summary", "no picture of its own: the small card"
+    assert meta(soup, "og:image") == built.blog_url + "photo.svg", "the councillor's photo stands in"
+    assert meta(soup, "og:image:alt") == f"Photo of {NAME}"
+    assert (built.blog_dir / "photo.svg").is_file()
     assert meta(soup, "article:published_time").startswith("2026-11-02")
     assert soup.title.text == f"Bin collections change in March – {NAME}, Castle ward"
 
