@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from generator import posts
 from generator.config import Blog, Project, load_project
 from generator.networks import NETWORKS
+from generator.syndication import ledger
 
 log = logging.getLogger("generator")
 
@@ -37,9 +38,9 @@ class Today:
     cutoff: dt.datetime
 
 
-def today(project: Project, day: dt.date | None = None, clock: dt.datetime | None = None) -> Today:
+def today(project: Project, day: dt.date | None = None) -> Today:
     zone = ZoneInfo(project.programme.site.timezone)
-    now = (clock or dt.datetime.now(dt.UTC)).astimezone(zone)
+    now = dt.datetime.now(zone)
     if day is None or day == now.date():
         return Today(now.date(), now)
     end_of_day = dt.datetime.combine(day, dt.time(23, 59, 59), zone)
@@ -68,8 +69,6 @@ def ledger_shares(blog: Blog) -> list[Share]:
     Only finished attempts count: ``done`` rows as shared, ``error`` rows as failed. Dry-run
     previews and sends still pending say nothing about whether the network is in use.
     """
-    from generator.syndication import ledger
-
     try:
         data = ledger.load(blog.folder).data
     except ledger.LedgerError as error:
@@ -167,9 +166,10 @@ def _listening_step(platforms: list[PlatformUse]) -> str:
                 f"(the last was on {_day(max(shared))})")
     if automatic:
         return f"share your next post to {names}: nothing has gone out there yet"
-    if any(p.automated for p in platforms):
-        return (f"turn on sharing to {names} ('syndicate: true' under the network in councillor.yml), "
-                f"or share your posts there by hand with the share kit")
+    switched_off = [p.label for p in platforms if p.automated]
+    if switched_off:
+        return (f"turn on sharing to {_join(switched_off)} ('syndicate: true' under the network in councillor.yml), "
+                f"or share your posts by hand with the share kit")
     return (f"share your posts to {names} with the share kit, or add a network the project can post to for you, "
             f"such as Mastodon or Bluesky")
 
@@ -178,8 +178,8 @@ def _day(moment: dt.datetime | None) -> str:
     return f"{moment:%-d %B %Y}" if moment else ""
 
 
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+def _join(words: list[str], conjunction: str = "or") -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {conjunction} " + words[-1]
 
 
 def check_blog(blog: Blog, published: Iterable[posts.Post], shares: Iterable[Share], when: Today) -> Result:
@@ -231,8 +231,9 @@ def report(project: Project, results: list[Result], when: Today, held_items: int
     lines = []
     for r in sorted(results, key=lambda r: r.name):
         if r.ok:
-            using = _join([p.label for p in r.listening_used])
-            lines.append(f"OK       {r.name} ({r.ward}): blog with {r.published_posts} posts, and {using}.")
+            using = _join([p.label for p in r.listening_used], "and")
+            lines.append(f"OK       {r.name} ({r.ward}): a blog with {r.published_posts} published posts, "
+                         f"shared to {using}.")
         else:
             lines.append(f"NOT YET  {r.name} ({r.ward}): {r.next_step}")
     short = [r for r in results if not r.ok]
