@@ -53,8 +53,10 @@ GENERATED_PAGES = {
 ASSETS = "assets/handbook"
 #: Other build steps make these; the handbook links to them with full addresses so that a
 #: handbook-only ``mkdocs build --strict`` does not look for them among its own pages.
+#: Kept here rather than imported, so that loading the plugin does not load the blog
+#: builder; a test checks they match the steps' own constants.
 BLOGS_PATH = "councillors/"
-FOOTPRINT_PATH = "footprint/"
+FOOTPRINT_PATH = "footprint-report/"
 TOOLKIT_THEME = Path(__file__).resolve().parent.parent / "themes" / "handbook"
 
 

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from generator.config import Councillor, Programme, load_project
 from generator.exceptions import BuildError
-from generator.handbook import STREAMS, build_handbook, settings
+from generator.handbook import BLOGS_PATH, FOOTPRINT_PATH, STREAMS, build_handbook, settings
 from generator.networks import NETWORKS
 from generator.posts import FrontMatter
 from tests.conftest import REPO, copy_example
@@ -261,12 +261,18 @@ def test_a_council_never_appears_in_another_councils_handbook(handbooks: dict[st
 
 
 def test_links_to_the_other_parts_of_the_site_use_its_address(fenmarsh: Handbook) -> None:
+    from generator.blogs import BLOGS_URL_PATH
+    from generator.footprint import FOOTPRINT_URL_PATH
+
+    assert (f"{BLOGS_URL_PATH}/", f"{FOOTPRINT_URL_PATH}/") == (BLOGS_PATH, FOOTPRINT_PATH)
     home = fenmarsh.soup("")
     hrefs = {a["href"] for a in home.find_all("a", href=True)}
-    assert fenmarsh.url + "councillors/" in hrefs
-    assert fenmarsh.url + "footprint/" in hrefs
+    assert fenmarsh.url + BLOGS_PATH in hrefs
+    assert fenmarsh.url + FOOTPRINT_PATH in hrefs
+    report = fenmarsh.article("footprint").select_one("a.md-button--primary")
+    assert report is not None and report["href"] == fenmarsh.url + FOOTPRINT_PATH
     # Everything else resolves inside the handbook; the blogs and the report come from other steps.
-    elsewhere = ("councillors/", "footprint/")
+    elsewhere = (BLOGS_PATH, FOOTPRINT_PATH)
     broken = [b for b in broken_links(fenmarsh.site, fenmarsh.url) if not b.split(": ", 1)[1].startswith(
         tuple(fenmarsh.url + p for p in elsewhere))]
     assert broken == []
@@ -505,6 +511,11 @@ def test_whole_site_build_includes_the_handbook_beside_the_blogs(built_example: 
     assert blogs == url + "councillors/"
     assert (site / "councillors" / "index.html").is_file()
     assert (site / "accessibility" / "index.html").is_file()
+    # The handbook explains the footprint report and links to the report the council step makes.
+    page = BeautifulSoup((site / "footprint" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    report = page.select_one("article a.md-button--primary")
+    assert report is not None and report["href"] == url + FOOTPRINT_PATH
+    assert (site / FOOTPRINT_PATH / "index.html").is_file()
     # Every link on a handbook page resolves once the other steps have added their pages.
     handbook = [str(p.relative_to(REPO / "handbook").with_suffix("")) for p in (REPO / "handbook").rglob("*.md")]
     sections = {name.split("/")[0] for name in handbook} | {"accessibility", "reference", "print_page", "index.html"}
