@@ -305,6 +305,8 @@ def post_text(title: str, date_text: str, tags: list[str], draft: bool) -> str:
         "# image:",
         "#   src: images/picture.jpg",
         "#   alt: What the picture shows, for people who cannot see it",
+        "# For a party-political post, add the line below without its #: the council's own pages leave it out.",
+        "# political: true",
     ]
     if draft:
         lines += ["# A draft stays off the site, its feeds and social networks. Delete this line to publish.",

@@ -252,7 +252,7 @@ def test_post_makes_a_dated_file_and_prints_its_path(jane):
     assert path.name.startswith(f"{found.date:%Y-%m-%d}-")
     assert before <= found.date <= dt.datetime.now(dt.UTC), "dated now, so it is published by the next build"
     text = path.read_text(encoding="utf-8")
-    assert "# summary:" in text and "# image:" in text, "notes show how to add the optional settings"
+    assert "# summary:" in text and "# image:" in text and "# political: true" in text, "optional settings, noted"
 
 
 def test_a_draft_and_a_dated_post(jane):
