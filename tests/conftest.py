@@ -16,7 +16,7 @@ from tests.support import browser as browser_support
 from tests.support.server import serve
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLE_FILES = ["programme.yml", "branding", "councillor_blogs"]
+EXAMPLE_FILES = ["programme.yml", "branding", "councillor_blogs", "council_content", "footprint"]
 
 
 def copy_example(dest: Path) -> Path:
