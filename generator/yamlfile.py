@@ -23,8 +23,23 @@ from generator.exceptions import Problem
 class _Constructor(RoundTripConstructor):
     """Leaves dates as text so that pydantic, not the YAML parser, reports a bad one with its line."""
 
+    def construct_yaml_float(self, node: Any) -> Any:
+        # ruamel's resolver takes text such as "._" for a number and then fails to convert it.
+        try:
+            return super().construct_yaml_float(node)
+        except (ValueError, IndexError):
+            return str(self.construct_scalar(node))
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_int(node)
+        except (ValueError, IndexError):
+            return str(self.construct_scalar(node))
+
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
+_Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_yaml_float)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
 _yaml = YAML(typ="rt")
 _yaml.Constructor = _Constructor
 M = TypeVar("M", bound=BaseModel)

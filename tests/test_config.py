@@ -93,3 +93,10 @@ def test_post_missing_title_and_bad_date(tmp_path):
 def test_missing_programme_is_explained(tmp_path):
     with pytest.raises(ConfigError, match=r"no programme\.yml here"):
         load_project(tmp_path)
+
+
+@pytest.mark.parametrize("title", ["._", "-_", "+.", "0x_"])
+def test_text_that_looks_like_a_number_is_read_as_text(tmp_path, title):
+    path = write(tmp_path, f"---\ntitle: {title}\ndate: 2026-03-01\n---\nText\n", "post.md")
+    post, problems = posts.read(path)
+    assert problems == [] and post.meta.title == title
