@@ -170,8 +170,8 @@ def _listening_step(platforms: list[PlatformUse]) -> str:
     if switched_off:
         return (f"turn on sharing to {_join(switched_off)} ('syndicate: true' under the network in councillor.yml), "
                 f"or share your posts by hand with the share kit")
-    return (f"share your posts to {names} with the share kit, or add a network the project can post to for you, "
-            f"such as Mastodon or Bluesky")
+    return (f"share your posts to {names} with the share kit and record each one with 'councillor shared', "
+            f"or add a network the project can post to for you, such as Mastodon or Bluesky")
 
 
 def _day(moment: dt.datetime | None) -> str:

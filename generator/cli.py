@@ -208,3 +208,17 @@ def post(root: Path, blog: str, title: str, tags: str | None, draft: bool, day: 
         click.echo("This is a draft: it stays off the site until you delete its 'status: draft' line.", err=True)
     elif created.date > dt.datetime.now(created.date.tzinfo):
         click.echo(f"It will appear on the site from {created.date:%-d %B %Y}.", err=True)
+
+
+@main.command()
+@root_option
+@click.argument("blog")
+@click.argument("post")
+@click.option("--network", required=True, help="Where it was shared, e.g. nextdoor.")
+@click.option("--url", required=True, help="The address of the post on that network.")
+def shared(root: Path, blog: str, post: str, network: str, url: str) -> None:
+    """Record that POST (its file name) from BLOG was shared by hand, e.g. from the share kit."""
+    from generator.syndication.sharekit import record_hand_share
+
+    title = record_hand_share(root, blog, post, network, url)
+    click.echo(f"Recorded '{title}' as shared to {network}. Commit the blog's syndication.json so it is kept.")

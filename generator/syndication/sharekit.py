@@ -111,3 +111,36 @@ def context(project: Project, blog: Blog, site_url: str, now: dt.datetime | None
 def template_pages(blog: Blog) -> dict[str, str]:
     """Pelican's TEMPLATE_PAGES entry for this blog: the share kit page, only where it has something to show."""
     return {str(TEMPLATE): f"{PATH}/index.html"} if share_networks(blog) else {}
+
+
+def record_hand_share(root: Path, blog_slug: str, post_ref: str, network: str, url: str,
+                      now: dt.datetime | None = None) -> str:
+    """Record in the ledger that a post was shared by hand, so the check, the footprint report
+    and the post's "Also on …" links count it like an automatic share. Returns the post's title."""
+    from generator.blogs import blog_url, post_path
+    from generator.config import load_project
+    from generator.exceptions import ConfigError, Problem
+    from generator.syndication import ledger
+
+    project = load_project(root)
+    blog = project.blog(blog_slug)
+    where = blog.folder / "councillor.yml"
+    if network not in blog.councillor.platforms:
+        raise ConfigError([Problem(where, None, f"{blog.councillor.name} has no '{network}' under platforms",
+                                   "add the network to councillor.yml first, or check the --network name")])
+    if not url.startswith(("https://", "http://")):
+        raise ConfigError([Problem(where, None, f"'{url}' is not a web address",
+                                   "paste the address of the post on the network, starting https://")])
+    found, _ = posts_module.read_all(blog.content_dir, project.programme.site.timezone)
+    matches = [p for p in found if post_ref in (p.path.name, p.path.stem, p.slug)]
+    if not matches:
+        raise ConfigError([Problem(blog.content_dir / posts_module.POSTS_DIR, None, f"no post called '{post_ref}'",
+                                   "give the post's file name, e.g. 2026-11-02-bin-collections.md")])
+    post = matches[0]
+    now = now or dt.datetime.now(dt.UTC)
+    book = ledger.load(blog.folder)
+    key = book.key_for(post.path.name, post.slug)
+    book.mark_done(key, network, slug=post.slug,
+                   url=f"{blog_url(project.programme.site.url, blog.slug)}/{post_path(post)}",
+                   text="(shared by hand)", remote_id=url, remote_url=url, attempted_at=None, when=now)
+    return post.meta.title
