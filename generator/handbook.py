@@ -48,6 +48,7 @@ log = logging.getLogger("mkdocs.plugins.networked_councillor")
 GENERATED_PAGES = {
     "accessibility.md": "pages/accessibility.md",
     "reference/settings.md": "pages/settings.md",
+    "reference/commands.md": "pages/commands.md",
 }
 #: The handbook's own assets live under a folder no other build step writes to.
 ASSETS = "assets/handbook"
@@ -288,6 +289,7 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
             "worksheet": worksheet,
             "contact_list": lambda: contact_list(programme),
             "settings_reference": settings_reference,
+            "command_reference": command_reference,
         }
 
 
@@ -507,6 +509,24 @@ def settings_reference() -> Markup:
         parts += [f"## {title} {{ #{anchor} }}", "", escape(" ".join((model.__doc__ or "").split())), ""]
         for s in settings(model):
             parts += [f"`{s.path}`", f":   {escape(s.description)}  ", f"    *{s.kind}; {s.default}*", ""]
+    return Markup("\n".join(parts))
+
+
+def command_reference() -> Markup:
+    """Every ``councillor`` command with its options, read from the command line tool itself."""
+    import click
+
+    from generator.cli import main
+
+    parts = []
+    for name, command in sorted(main.commands.items()):
+        usage = " ".join(command.collect_usage_pieces(click.Context(command)))
+        parts += [f"## `councillor {name}` {{ #{name} }}", "", escape(command.help or ""), "",
+                  f"```text\ncouncillor {name} {usage}\n```", ""]
+        for param in command.params:
+            if isinstance(param, click.Option) and param.name != "help":
+                flags = ", ".join(f"`{flag}`" for flag in param.opts + param.secondary_opts)
+                parts += [flags, f":   {escape(param.help or '')}", ""]
     return Markup("\n".join(parts))
 
 

@@ -393,6 +393,20 @@ def test_settings_reference_documents_every_option(fenmarsh: Handbook) -> None:
                     f"{model.__name__}.{name} is missing from the settings reference"
 
 
+def test_command_reference_documents_every_command_and_option(fenmarsh: Handbook) -> None:
+    import click
+
+    from generator.cli import main
+
+    text = fenmarsh.article("reference/commands").get_text(" ")
+    for name, command in main.commands.items():
+        assert f"councillor {name}" in text, f"'councillor {name}' is missing from the command reference"
+        for param in command.params:
+            if isinstance(param, click.Option) and param.name != "help":
+                for flag in param.opts:
+                    assert flag in text, f"{flag} of 'councillor {name}' is missing from the command reference"
+
+
 # -- Printing ----------------------------------------------------------------------------------
 
 def test_print_view_contains_every_workshop_and_worksheet(fenmarsh: Handbook) -> None:
@@ -430,6 +444,7 @@ PAGE_TYPES = {
     "council": "councils/difficult-conversations/",
     "accessibility": "accessibility/",
     "settings": "reference/settings/",
+    "commands": "reference/commands/",
     "print": "print_page/",
     "not found": "404.html",
 }
