@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,7 +92,7 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
               **{cache.blog_part(b): f"the blog in {b.folder.relative_to(project.root)}" for b in project.blogs}}
     record = work_dir / "site.json"
     if not stale:
-        keys[cache.COUNCIL_PART] = inputs.council(_blog_states(project, kept, now))
+        keys[cache.COUNCIL_PART] = inputs.council(_blog_states(project, keys, kept, {}))
         files = publish.unchanged(_by_label(keys, labels), site_dir, record)
         if files is not None and kept.fresh(cache.COUNCIL_PART, keys[cache.COUNCIL_PART], now):
             log.info("Nothing changed since the last build: %s is as it was.", site_dir)
@@ -102,12 +103,21 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
     # A blog whose inputs are unchanged passed these checks when it was last built.
     validate(project.model_copy(update={"blogs": stale_blogs}))
     kept.forget([*keys, cache.COUNCIL_PART])
+    pending = {cache.blog_part(b): _pending_posts(b, project.programme.site.timezone, now) for b in stale_blogs}
+    keys[cache.COUNCIL_PART] = inputs.council(_blog_states(project, keys, kept, pending))
     with _strict_warnings(strict) as warnings:
-        _build_parts(project, stale, kept, keys, site_url, strict, jobs, now)
-        keys[cache.COUNCIL_PART] = inputs.council(_blog_states(project, kept, now))
+        council_seconds: list[float] = []
+        council_pages = None
         if not kept.fresh(cache.COUNCIL_PART, keys[cache.COUNCIL_PART], now):
-            _build_council_pages(project, kept, keys[cache.COUNCIL_PART], site_url, day, now,
-                                 keep=not (strict and warnings))
+            def council_pages() -> None:
+                start = time.perf_counter()
+                _build_council_pages(project, kept, keys[cache.COUNCIL_PART], site_url, day, now,
+                                     keep=lambda: not (strict and warnings))
+                council_seconds.append(time.perf_counter() - start)
+        # The council pages read the posts, not the built blogs: the main process builds them meanwhile.
+        _build_parts(project, stale, kept, keys, pending, site_url, strict, jobs, council_pages)
+        for seconds in council_seconds:
+            log.info("Built the council pages in %.1f s", seconds)
     parts = [publish.Part(kept.folder(part), _prefix(part), labels[part]) for part in labels]
     with progress.stage("Publishing", 0, lambda s: f"Published {site_dir} in {s:.1f} s"):
         written = publish.publish(parts, _by_label(keys, labels), site_dir, record)
@@ -116,8 +126,9 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
     return BuildResult(site_dir=site_dir, site_url=site_url, pages=_pages(written))
 
 
-def _build_parts(project: Project, stale: list[str], kept: cache.PartCache, keys: dict[str, str], site_url: str,
-                 strict: bool, jobs: int | None, now: dt.datetime) -> None:
+def _build_parts(project: Project, stale: list[str], kept: cache.PartCache, keys: dict[str, str],
+                 pending: dict[str, tuple[dt.datetime, ...]], site_url: str, strict: bool, jobs: int | None,
+                 meanwhile: Callable[[], None] | None) -> None:
     """Build the stale handbook and blogs, in parallel; keep each part as it succeeds."""
     blogs_by_part = {cache.blog_part(b): b for b in project.blogs}
     work = [parallel.Job(part, "handbook" if part == cache.HANDBOOK_PART else "blog", kept.new_folder(part),
@@ -134,15 +145,13 @@ def _build_parts(project: Project, stale: list[str], kept: cache.PartCache, keys
     with progress.stage("Building blogs and handbook", len(work), summary if work else None) as advance:
 
         def keep(outcome: parallel.Outcome) -> None:
-            part = outcome.job.part
             # In --strict mode a part that warned fails the build, so the next build must not reuse it.
             if outcome.ok and not (strict and outcome.warned()):
-                blog = blogs_by_part.get(part)
-                pending = _pending_posts(blog, project.programme.site.timezone, now) if blog else ()
-                kept.keep(part, outcome.job.output, cache.Entry(keys[part], pending))
+                part = outcome.job.part
+                kept.keep(part, outcome.job.output, cache.Entry(keys[part], pending.get(part, ())))
             advance()
 
-        outcomes = parallel.run(work, context, jobs or parallel.default_jobs(), keep)
+        outcomes = parallel.run(work, context, jobs or parallel.default_jobs(), keep, meanwhile)
     for outcome in sorted(outcomes, key=lambda o: stale.index(o.job.part)):
         outcome.replay_logs()
     parallel.raise_failures(outcomes, stale)
@@ -157,25 +166,31 @@ def _pending_posts(blog: Blog, timezone: str, now: dt.datetime) -> tuple[dt.date
     return tuple(sorted(p.date for p in found if p is not None and not p.is_draft and p.date > now))
 
 
-def _blog_states(project: Project, kept: cache.PartCache, now: dt.datetime) -> list[tuple[str, str, int]]:
+def _blog_states(project: Project, keys: dict[str, str], kept: cache.PartCache,
+                 pending: dict[str, tuple[dt.datetime, ...]]) -> list[tuple[str, str, int]]:
+    """Each blog's key and how many of its posts are still to appear: what the council pages depend on."""
     states = []
     for blog in project.blogs:
-        entry = kept.entry(cache.blog_part(blog))
-        states.append((cache.blog_part(blog), entry.key if entry else "", len(entry.pending) if entry else -1))
+        part = cache.blog_part(blog)
+        if part in pending:
+            waiting = len(pending[part])
+        else:
+            entry = kept.entry(part)
+            waiting = len(entry.pending) if entry else 0
+        states.append((part, keys[part], waiting))
     return states
 
 
 def _build_council_pages(project: Project, kept: cache.PartCache, key: str, site_url: str, day: dt.date | None,
-                         now: dt.datetime, keep: bool) -> None:
+                         now: dt.datetime, keep: Callable[[], bool]) -> None:
     from generator import council, shortlinks
 
     output = kept.new_folder(cache.COUNCIL_PART)
-    with progress.stage("Council pages", 0, lambda s: f"Built the council pages in {s:.1f} s"):
-        council.build_council_pages(project, output, site_url, day)
+    council.build_council_pages(project, output, site_url, day)
     # Council news dated in the future goes live by itself, so the pages are rebuilt then.
     items, _ = shortlinks.read_items(project.root, project.programme.site.timezone)
     pending = tuple(sorted(item.date for item in items if item.date > now))
-    if keep:
+    if keep():
         kept.keep(cache.COUNCIL_PART, output, cache.Entry(key, pending))
 
 

@@ -215,7 +215,8 @@ class PartCache:
         shutil.rmtree(self.root / ".new", ignore_errors=True)
         if not self.root.is_dir():
             return
-        for entry_file in self.root.rglob("*.json"):
+        # Entry files only: a walk of every part folder would touch thousands of built files.
+        for entry_file in [*self.root.glob("*.json"), *self.root.glob("blogs/*.json")]:
             part = entry_file.relative_to(self.root).with_suffix("").as_posix()
             if part not in wanted:
                 entry_file.unlink(missing_ok=True)

@@ -73,7 +73,10 @@ def summary_html(post: posts.Post) -> str:
 
 def hub_posts(published: list[tuple[Blog, list[posts.Post]]], site_url: str) -> list[HubPost]:
     """The newest non-political posts across every blog, newest first."""
-    chosen = [
+    candidates = [(blog, post) for blog, found in published for post in found if not post.meta.political]
+    # Chosen before their summaries are made: a cohort has thousands of posts and the hub shows a few.
+    newest = sorted(candidates, key=lambda pair: pair[1].date, reverse=True)[:HUB_LIMIT]
+    return [
         HubPost(
             title=post.meta.title,
             url=f"{blog_url(site_url, blog.slug)}/{post_path(post)}",
@@ -84,11 +87,8 @@ def hub_posts(published: list[tuple[Blog, list[posts.Post]]], site_url: str) -> 
             summary_html=summary_html(post),
             tags=list(post.meta.tags),
         )
-        for blog, found in published
-        for post in found
-        if not post.meta.political
+        for blog, post in newest
     ]
-    return sorted(chosen, key=lambda p: p.date, reverse=True)[:HUB_LIMIT]
 
 
 def write_hub(env: Environment, context: dict[str, Any], output: Path, entries: list[HubPost],

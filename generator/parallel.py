@@ -79,10 +79,14 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run(jobs: list[Job], context: Context, workers: int, on_done: Callable[[Outcome], None]) -> list[Outcome]:
-    """Run ``jobs`` on ``workers`` processes; ``on_done`` sees each outcome in the main process as it arrives."""
+def run(jobs: list[Job], context: Context, workers: int, on_done: Callable[[Outcome], None],
+        meanwhile: Callable[[], None] | None = None) -> list[Outcome]:
+    """Run ``jobs`` on ``workers`` processes; ``on_done`` sees each outcome in the main process as it arrives.
+
+    ``meanwhile`` runs in the main process while the workers build (after them, with one worker).
+    """
     outcomes = []
-    if workers <= 1 or len(jobs) <= 1:
+    if workers <= 1 or not jobs:
         _start_worker(context)
         try:
             for job in jobs:
@@ -90,10 +94,18 @@ def run(jobs: list[Job], context: Context, workers: int, on_done: Callable[[Outc
                 on_done(outcomes[-1])
         finally:
             _stop_worker()
+        if meanwhile:
+            meanwhile()
         return outcomes
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=_process_start(),
                              initializer=_start_worker, initargs=(context,)) as pool:
         futures: list[Future[Outcome]] = [pool.submit(_run_job, job) for job in jobs]
+        try:
+            if meanwhile:
+                meanwhile()
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
         for future in as_completed(futures):
             outcomes.append(future.result())
             on_done(outcomes[-1])
@@ -127,10 +139,6 @@ def _start_worker(context: Context) -> None:
     global _context, _templates
     from jinja2 import FileSystemBytecodeCache
 
-    # Imported here, not at the top, so the main process never pays for them on a build that reuses every part.
-    import generator.blogs
-    import generator.handbook  # noqa: F401
-
     for name, level in context.levels.items():
         logging.getLogger(name).setLevel(level)
     context.templates_dir.mkdir(parents=True, exist_ok=True)
@@ -143,8 +151,6 @@ def _stop_worker() -> None:
 
 
 def _run_job(job: Job) -> Outcome:
-    from generator import blogs, handbook
-
     assert _context is not None, "the worker was not started"
     ctx = _context
     start = time.perf_counter()
@@ -152,8 +158,12 @@ def _run_job(job: Job) -> Outcome:
     with _captured_logs() as records:
         try:
             if job.kind == "handbook":
+                from generator import handbook
+
                 handbook.build_handbook(ctx.project, job.output, ctx.site_url, ctx.strict)
             else:
+                from generator import blogs
+
                 blogs.build_blog(ctx.project, ctx.project.blog(job.slug), job.output, ctx.site_url, ctx.strict,
                                  templates=_templates)
         except ConfigError as failure:

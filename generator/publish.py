@@ -172,6 +172,8 @@ def _update(parts: list[Part], keys: dict[str, str], site_dir: Path, published: 
                 break
     for rel, src in sources.items():
         dest = site_dir / rel
+        if _same_bytes(src, dest):
+            continue  # most of a rebuilt part is as it was: leave those files alone
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(f".{dest.name}.new")
         tmp.unlink(missing_ok=True)
@@ -181,3 +183,12 @@ def _update(parts: list[Part], keys: dict[str, str], site_dir: Path, published: 
             shutil.copy2(src, tmp)
         os.replace(tmp, dest)
     return owner
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    try:
+        if a.stat().st_size != b.stat().st_size:
+            return False
+        return a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False

@@ -13,10 +13,34 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_example, run_cli, run_cli_process
+from tests.conftest import REPO, copy_example, run_cli, run_cli_process
 
 SITE_URL = "https://fenmarsh-council.github.io/networked-councillor/"
 BLOG = Path("councillor_blogs") / "amira-patel"
+TOOLKIT_FILES = ["mkdocs.yml", "handbook", "themes"]
+
+
+@pytest.fixture
+def toolkit(tmp_path) -> Path:
+    """One copy of the handbook and themes: the checkout's may change while the tests run."""
+    folder = tmp_path / "toolkit"
+    folder.mkdir()
+    for name in TOOLKIT_FILES:
+        (shutil.copytree if (REPO / name).is_dir() else shutil.copy2)(REPO / name, folder / name)
+    return folder
+
+
+def programme(toolkit: Path, dest: Path) -> Path:
+    """The example programme with its own copy of the toolkit's files, which a build then uses."""
+    root = copy_example(dest)
+    for name in TOOLKIT_FILES:
+        (shutil.copytree if (toolkit / name).is_dir() else shutil.copy2)(toolkit / name, root / name)
+    return root
+
+
+@pytest.fixture
+def example(toolkit, tmp_path) -> Path:
+    return programme(toolkit, tmp_path / "programme")
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -43,11 +67,11 @@ def edit_and_delete_posts(root: Path) -> None:
     second.unlink()
 
 
-def test_parallel_and_incremental_builds_match_a_clean_serial_build(tmp_path):
-    reference = copy_example(tmp_path / "reference")
+def test_parallel_and_incremental_builds_match_a_clean_serial_build(toolkit, tmp_path):
+    reference = programme(toolkit, tmp_path / "reference")
     expected = clean_serial_build(reference)
 
-    root = copy_example(tmp_path / "programme")
+    root = programme(toolkit, tmp_path / "programme")
     build(root, "--jobs", "2")
     assert tree(root / "site") == expected, "a parallel build differs from a serial one"
 
