@@ -14,8 +14,8 @@ import pytest
 from generator.config import load_project
 from generator.footprint import FOOTPRINT_URL_PATH
 from generator.posts import read_all
-from tests.conftest import run_cli, run_cli_process
-from tests.test_council import DAY, IN_PERIOD, add_ledger_mix, copy_programme, served_build, soup
+from tests.conftest import copy_example, run_cli, run_cli_process
+from tests.test_council import DAY, IN_PERIOD, add_ledger_mix, served_build, soup
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -53,7 +53,7 @@ def verdicts(output: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory) -> Path:
-    root = copy_programme(tmp_path_factory.mktemp("check") / "programme")
+    root = copy_example(tmp_path_factory.mktemp("check") / "programme")
     add_ledger_mix(root)
     return root
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,18 +25,6 @@ BASE_PATH = "/networked-councillor/"
 DAY = dt.date(2026, 11, 25)
 #: Inside programme.yml's pre-election period (29 March to 6 May 2027).
 IN_PERIOD = dt.date(2027, 4, 10)
-PROGRAMME_EXTRAS = ["council_content", "footprint"]
-
-
-def copy_programme(dest: Path) -> Path:
-    """The example programme with its council news and footprint snapshots (conftest copies neither)."""
-    root = copy_example(dest)
-    for name in PROGRAMME_EXTRAS:
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, root / name)
-    return root
-
-
 def write_ledger(blog: Path, rows: list[tuple[str, str, str, str]]) -> None:
     """A syndication ledger in the syndication module's documented format.
 
@@ -112,7 +99,7 @@ def item_front_matter(path: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Iterator[tuple[Path, Path, str]]:
-    root = copy_programme(tmp_path_factory.mktemp("council") / "programme")
+    root = copy_example(tmp_path_factory.mktemp("council") / "programme")
     with served_build(root, "--date", DAY.isoformat()) as (site, url, _):
         yield root, site, url
 
@@ -162,7 +149,7 @@ def test_news_pages_are_accessible(built, browser, path):
 
 
 def test_a_broken_item_names_its_file_and_line(tmp_path):
-    root = copy_programme(tmp_path / "programme")
+    root = copy_example(tmp_path / "programme")
     item = root / "council_content" / "2026-11-20-bin-changes.md"
     text = item.read_text()
     item.write_text(text.replace("department: Waste and recycling\n", "department: Waste and recycling\nurgent: yes\n"))
@@ -177,7 +164,7 @@ def test_a_broken_item_names_its_file_and_line(tmp_path):
 
 
 def test_a_share_text_too_long_for_a_post_is_refused(tmp_path):
-    root = copy_programme(tmp_path / "programme")
+    root = copy_example(tmp_path / "programme")
     item = root / "council_content" / "2026-11-20-bin-changes.md"
     item.write_text(item.read_text().replace("summary: From March", "summary: " + "Very long. " * 20 + "From March"))
 
@@ -191,7 +178,7 @@ def test_a_share_text_too_long_for_a_post_is_refused(tmp_path):
 
 
 def test_the_build_says_when_it_is_in_the_pre_election_period(tmp_path):
-    root = copy_programme(tmp_path / "programme")
+    root = copy_example(tmp_path / "programme")
     held = sorted(item_front_matter(p).get("code", p.stem[11:]) for p in example_items()
                   if item_front_matter(p).get("allowed_in_pre_election") != "true"
                   and item_front_matter(p)["date"][:10] <= dt.date.today().isoformat())
@@ -215,14 +202,14 @@ def test_the_build_says_when_it_is_in_the_pre_election_period(tmp_path):
 
 
 def test_outside_the_period_the_build_says_nothing_about_it(tmp_path):
-    root = copy_programme(tmp_path / "programme")
+    root = copy_example(tmp_path / "programme")
     result = run_cli_process("build", "--root", root, "--date", DAY.isoformat())
     assert result.returncode == 0, result.stderr
     assert "Pre-election" not in result.stderr
 
 
 def test_a_date_that_is_not_a_date_is_refused(tmp_path):
-    root = copy_programme(tmp_path / "programme")
+    root = copy_example(tmp_path / "programme")
     result = run_cli("build", "--root", root, "--date", "10/04/2027")
     assert result.exit_code == 2
     assert "YYYY-MM-DD" in result.output or "%Y-%m-%d" in result.output

@@ -21,8 +21,8 @@ from generator.blogs import MARKDOWN_EXTENSIONS
 from generator.config import load_project
 from generator.footprint import FOOTPRINT_URL_PATH
 from generator.posts import read_all
-from tests.conftest import run_cli
-from tests.test_council import DAY, add_ledger_mix, assert_accessible, copy_programme, served_build, soup
+from tests.conftest import copy_example, run_cli
+from tests.test_council import DAY, add_ledger_mix, assert_accessible, served_build, soup
 from tests.test_shortlinks import QUOTING_POST
 
 LONDON = ZoneInfo("Europe/London")
@@ -90,7 +90,7 @@ def expected(root: Path) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Iterator[tuple[Path, Path, str]]:
-    root = copy_programme(tmp_path_factory.mktemp("footprint") / "programme")
+    root = copy_example(tmp_path_factory.mktemp("footprint") / "programme")
     add_ledger_mix(root)
     (root / "councillor_blogs" / "amira-patel" / "content" / "posts" / "2026-11-21-new-bin-rounds.md").write_text(
         QUOTING_POST)
@@ -210,7 +210,7 @@ def test_the_report_pages_are_accessible(report, browser, path):
 
 
 def test_councillor_footprint_records_a_snapshot_and_keeps_listening_data(tmp_path):
-    root = copy_programme(tmp_path / "programme")
+    root = copy_example(tmp_path / "programme")
     add_ledger_mix(root)
     site = tmp_path / "site"
 
@@ -240,7 +240,7 @@ def test_councillor_footprint_records_a_snapshot_and_keeps_listening_data(tmp_pa
 
 
 def test_a_broken_snapshot_is_reported_before_building(tmp_path):
-    root = copy_programme(tmp_path / "programme")
+    root = copy_example(tmp_path / "programme")
     broken = root / "footprint" / "snapshots" / "2026-09-01.json"
     broken.parent.mkdir(parents=True, exist_ok=True)
     broken.write_text('{"format": 1, "date": "2026-09-01", "councillors": {"amira-patel": {"posts": "lots"}}}')
@@ -252,7 +252,7 @@ def test_a_broken_snapshot_is_reported_before_building(tmp_path):
 
 
 def test_the_example_keeps_a_history_with_listening_data(tmp_path):
-    root = copy_programme(tmp_path / "programme")
+    root = copy_example(tmp_path / "programme")
     kept = sorted(p.stem for p in (root / "footprint" / "snapshots").glob("*.json"))
     assert len(kept) >= 3, "the example shows a trend"
     site = tmp_path / "site"

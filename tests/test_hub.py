@@ -13,7 +13,8 @@ import pytest
 from generator.blogs import post_path
 from generator.config import load_project
 from generator.posts import read_all
-from tests.test_council import DAY, IN_PERIOD, assert_accessible, copy_programme, served_build, soup
+from tests.conftest import copy_example
+from tests.test_council import DAY, IN_PERIOD, assert_accessible, served_build, soup
 
 HOSTILE = (
     '---\ntitle: Surgery times for December\ndate: 2026-11-24 18:00\n'
@@ -48,7 +49,7 @@ def add_posts(root: Path) -> None:
 
 @pytest.fixture(scope="module")
 def hub_site(tmp_path_factory) -> Iterator[tuple[Path, Path, str]]:
-    root = copy_programme(tmp_path_factory.mktemp("hub") / "programme")
+    root = copy_example(tmp_path_factory.mktemp("hub") / "programme")
     add_posts(root)
     with served_build(root, "--date", DAY.isoformat()) as (site, url, _):
         yield root, site, url
@@ -141,7 +142,7 @@ def test_the_hub_is_accessible(hub_site, browser):
 
 @pytest.fixture(scope="module")
 def paused_site(tmp_path_factory) -> Iterator[tuple[Path, str]]:
-    root = copy_programme(tmp_path_factory.mktemp("hub-paused") / "programme")
+    root = copy_example(tmp_path_factory.mktemp("hub-paused") / "programme")
     with served_build(root, "--date", IN_PERIOD.isoformat()) as (site, url, _):
         yield site, url
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli, run_cli_process
-from tests.test_council import DAY, assert_accessible, copy_programme, served_build, soup
+from tests.conftest import copy_example, run_cli, run_cli_process
+from tests.test_council import DAY, assert_accessible, served_build, soup
 
 QUOTING_POST = (
     "---\ntitle: What the new bin rounds mean for Castle\ndate: 2026-11-21 10:00\ntags: [bins]\n---\n"
@@ -21,7 +21,7 @@ QUOTING_POST = (
 
 @pytest.fixture(scope="module")
 def linked(tmp_path_factory) -> Iterator[tuple[Path, Path, str]]:
-    root = copy_programme(tmp_path_factory.mktemp("shortlinks") / "programme")
+    root = copy_example(tmp_path_factory.mktemp("shortlinks") / "programme")
     posts = root / "councillor_blogs" / "amira-patel" / "content" / "posts"
     (posts / "2026-11-21-new-bin-rounds.md").write_text(QUOTING_POST)
     with served_build(root, "--date", DAY.isoformat()) as (site, url, _):
@@ -94,7 +94,7 @@ def digest(folder: Path) -> dict[str, str]:
 
 
 def test_short_links_stay_the_same_across_builds_and_edits(tmp_path):
-    root = copy_programme(tmp_path / "programme")
+    root = copy_example(tmp_path / "programme")
     site_url = "https://fenmarsh-council.github.io/networked-councillor/"
     assert run_cli("build", "--root", root, "--base-url", site_url, "--date", DAY.isoformat()).exit_code == 0
     first = sorted(p.parent.name for p in (root / "site" / "s").glob("*/index.html"))
@@ -112,7 +112,7 @@ def test_short_links_stay_the_same_across_builds_and_edits(tmp_path):
 
 
 def test_two_items_with_one_code_name_both_files(tmp_path):
-    root = copy_programme(tmp_path / "programme")
+    root = copy_example(tmp_path / "programme")
     content = root / "council_content"
     clash = content / "2026-11-22-bin-day-changes.md"
     clash.write_text((content / "2026-11-10-library-winter-hours.md").read_text()
@@ -127,7 +127,7 @@ def test_two_items_with_one_code_name_both_files(tmp_path):
 
 
 def test_an_unknown_code_in_a_post_names_the_file_and_line(tmp_path):
-    root = copy_programme(tmp_path / "programme")
+    root = copy_example(tmp_path / "programme")
     post = root / "councillor_blogs" / "amira-patel" / "content" / "posts" / "2026-11-21-new-bin-rounds.md"
     post.write_text(QUOTING_POST.replace("[[council:bin-changes]]", "[[council:bin-change]]"))
     line = QUOTING_POST.splitlines().index("[[council:bin-changes]]") + 1
@@ -140,7 +140,7 @@ def test_an_unknown_code_in_a_post_names_the_file_and_line(tmp_path):
 
 
 def test_a_code_inside_a_code_block_is_left_alone(tmp_path):
-    root = copy_programme(tmp_path / "programme")
+    root = copy_example(tmp_path / "programme")
     post = root / "councillor_blogs" / "amira-patel" / "content" / "posts" / "2026-11-21-how-to-quote.md"
     post.write_text("---\ntitle: How to quote council news\ndate: 2026-11-21 10:00\n---\n"
                     "Write this on a line of its own:\n\n```\n[[council:no-such-item]]\n```\n")
