@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 #: network name -> "module:class". Bluesky is added here by its own module.
 ADAPTERS: dict[str, str] = {
     "mastodon": "generator.syndication.mastodon:MastodonAdapter",
+    "bluesky": "generator.syndication.bluesky:BlueskyAdapter",
     "x": "generator.syndication.x:XAdapter",
     "facebook": "generator.syndication.facebook:FacebookPageAdapter",
     "linkedin": "generator.syndication.linkedin:LinkedInAdapter",

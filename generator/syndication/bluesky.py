@@ -1,0 +1,461 @@
+"""Bluesky, through the atproto SDK, writing app.bsky.feed.post records to the councillor's own repository.
+
+Text is at most 300 graphemes and 3,000 UTF-8 bytes; the link stays in the text at full
+length with a link facet on its bytes, hashtags get tag facets (compose works out both on
+the final text), and the card (app.bsky.embed.external) is built from the post's own
+title, summary and picture, uploaded as a blob under 1 MB.
+
+Exactly once: each post's record key is a TID made from its address, so every attempt, in
+any run, writes to the same key. The record is created with createRecord, which never
+overwrites: a second create at that key is refused (with a plain 500, the PDS names no
+duplicate), so after any unclear answer the key is read back with getRecord rather than
+guessed at. The record is built once, kept in the ledger row while it is pending, and
+sent again unchanged. tests/syndication/pds/FINDINGS.md records what a real PDS does.
+
+Logging in is rate limited per account and per day, so the session is saved under the
+sessions folder (readable by this user only, never in the site or the ledger), kept fresh
+as the SDK refreshes it, and a password login happens only when there is none or the PDS
+no longer accepts it. The password is an app password, never the account's own.
+
+https://docs.bsky.app/docs/advanced-guides/posts
+https://docs.bsky.app/docs/advanced-guides/post-richtext
+https://atproto.com/specs/record-key#record-key-type-tid
+https://docs.bsky.app/docs/advanced-guides/rate-limits
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+import io
+import json
+import logging
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+from atproto import Client, Session, SessionEvent, models
+from atproto_client import exceptions as sdk
+from atproto_client.models.common import XrpcError
+from atproto_client.request import Request
+from atproto_core.exceptions import AtProtocolError
+from atproto_server.auth.jwt import get_jwt_payload
+from PIL import Image, ImageOps
+
+from generator.syndication.base import (
+    BACKOFF_SECONDS,
+    MAX_ATTEMPTS,
+    MAX_WAIT_SECONDS,
+    REQUEST_TIMEOUT,
+    Adapter,
+    AuthError,
+    Context,
+    NetworkError,
+    Progress,
+    Rejected,
+    Remote,
+    Transient,
+    env_name,
+    image_for_upload,
+)
+from generator.syndication.compose import BLUESKY_MAX_GRAPHEMES, Facet, Message, bluesky_length
+
+log = logging.getLogger("generator.syndication")
+T = TypeVar("T")
+
+SERVICE = "https://bsky.social"
+POST = "app.bsky.feed.post"
+#: app.bsky.embed.external's thumb: any image, at most 1,000,000 bytes.
+THUMB_MAX_BYTES = 1_000_000
+THUMB_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
+               ".gif": "image/gif"}
+#: Longest sides tried, largest first, when a picture has to be made smaller; a card shows it far smaller still.
+THUMB_SIDES = (2000, 1600, 1200, 1000, 800, 600, 400)
+THUMB_QUALITIES = (85, 70)
+#: Errors meaning the saved session is no good any more (rather than the PDS having a problem).
+SESSION_REJECTED = {"ExpiredToken", "InvalidToken", "AuthenticationRequired", "AuthMissing"}
+
+_B32 = "234567abcdefghijklmnopqrstuvwxyz"  # base32-sortable, as TIDs are written
+_URL_MONTH = re.compile(r"/(\d{4})/(\d{2})/[^/]+/?$")
+#: Used for the time in a record key when a post's address carries no year and month.
+_NO_MONTH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+
+
+def make_request() -> Request:
+    """The SDK's HTTP client; a function so tests can put faults between the SDK and the PDS."""
+    return Request(timeout=REQUEST_TIMEOUT)
+
+
+def deterministic_tid(published: dt.datetime, key: str) -> str:
+    """A valid TID for ``key``: ``published``'s second plus 0..999999 µs and a 10-bit clock id, both from its hash.
+
+    The same key always gives the same TID; two keys in the same second collide with odds of about 1 in 10⁹.
+    (A TID is 53 bits of µs since 1970 shifted left 10, or'd with the clock id, in 13 base32-sortable chars.)
+    """
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    micros = int(published.timestamp()) * 1_000_000 + int.from_bytes(digest[:4], "big") % 1_000_000
+    value = (micros << 10) | (int.from_bytes(digest[4:6], "big") & 0x3FF)
+    return "".join(_B32[(value >> (60 - 5 * i)) & 31] for i in range(13))
+
+
+def record_key(post_url: str) -> str:
+    """The record key of the Bluesky copy of the post at ``post_url``.
+
+    Adapters see the post's address but not its date, so the time in the TID is the start of the
+    month the address names (posts live at …/YYYY/MM/slug/): never later than the post itself,
+    and the same in every run, which is what lets a rerun look the copy up instead of posting again.
+    """
+    match = _URL_MONTH.search(post_url.split("?")[0].split("#")[0])
+    month = dt.datetime(int(match[1]), int(match[2]), 1, tzinfo=dt.UTC) if match and 1 <= int(match[2]) <= 12 \
+        else _NO_MONTH
+    return deterministic_tid(month, post_url)
+
+
+def facet_json(facet: Facet) -> dict[str, Any]:
+    feature = ({"$type": "app.bsky.richtext.facet#link", "uri": facet.value} if facet.kind == "link"
+               else {"$type": "app.bsky.richtext.facet#tag", "tag": facet.value})
+    return {"index": {"byteStart": facet.byte_start, "byteEnd": facet.byte_end}, "features": [feature]}
+
+
+def build_record(message: Message, created_at: str, language: str, thumb: dict[str, Any] | None) -> dict[str, Any]:
+    """The app.bsky.feed.post record for ``message``, as the JSON the PDS stores."""
+    card = message.card
+    external: dict[str, Any] = {"uri": card.url, "title": card.title.strip(), "description": card.description.strip()}
+    if thumb is not None:
+        external["thumb"] = thumb
+    record: dict[str, Any] = {"$type": POST, "text": message.text, "createdAt": created_at, "langs": [language]}
+    if message.facets:
+        record["facets"] = [facet_json(f) for f in message.facets]
+    record["embed"] = {"$type": "app.bsky.embed.external", "external": external}
+    return record
+
+
+def card_picture(path: Path | None) -> tuple[bytes, str] | None:
+    """The card's picture as (bytes, MIME type), under 1 MB, or None with the reason logged."""
+    if path is None:
+        return None
+    if path.suffix.lower() in (".svg", ".svgz"):
+        log.info("Bluesky: %s is an SVG, which a link card cannot show; the card goes without a picture", path.name)
+        return None
+    ready = image_for_upload(path, THUMB_MAX_BYTES, THUMB_TYPES)
+    if ready is not None:
+        return ready
+    if not path.is_file():
+        log.warning("Bluesky: the post's picture %s is missing; the card goes without one", path)
+        return None
+    try:
+        with Image.open(path) as opened:
+            picture = ImageOps.exif_transpose(opened)  # phone photos store their rotation separately
+            if picture.mode in ("RGBA", "LA", "P"):
+                picture = picture.convert("RGBA")
+                flat = Image.new("RGB", picture.size, "white")  # JPEG has no transparency
+                flat.paste(picture, mask=picture.getchannel("A"))
+                picture = flat
+            else:
+                picture = picture.convert("RGB")
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        log.warning("Bluesky: %s could not be read as a picture (%s); the card goes without one", path.name, error)
+        return None
+    for side in THUMB_SIDES:
+        smaller = picture.copy()
+        smaller.thumbnail((side, side), Image.Resampling.LANCZOS)
+        for quality in THUMB_QUALITIES:
+            out = io.BytesIO()
+            smaller.save(out, "JPEG", quality=quality, optimize=True)
+            if out.tell() <= THUMB_MAX_BYTES:
+                log.info("Bluesky: %s is over 1 MB, so the card uses a %d×%d JPEG of it", path.name, *smaller.size)
+                return out.getvalue(), "image/jpeg"
+    log.warning("Bluesky: %s could not be made smaller than 1 MB; the card goes without a picture", path.name)
+    return None
+
+
+def wait_from(headers: Mapping[str, str], now: float) -> float | None:
+    """Seconds to wait, from Retry-After (seconds or a date) or Bluesky's ratelimit-reset (a Unix time)."""
+    lower = {k.lower(): str(v).strip() for k, v in headers.items()}
+    value = lower.get("retry-after")
+    if value:
+        if value.isdigit():
+            return float(value)
+        try:
+            return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - now)
+        except (TypeError, ValueError):
+            pass
+    reset = lower.get("ratelimit-reset")
+    if reset and reset.isdigit():
+        seconds = float(reset)
+        # Bluesky sends a Unix time; the IETF draft it borrows the name from sends seconds to wait.
+        return max(0.0, seconds - now) if seconds > 1e9 else seconds
+    return None
+
+
+class _Missing(Rejected):
+    """The PDS has no record at that key."""
+
+
+def _xrpc(error: AtProtocolError) -> tuple[int | None, str, str]:
+    """(HTTP status, XRPC error name, message) of an SDK error, as far as the PDS gave them."""
+    response = getattr(error, "response", None)
+    if response is None:
+        return None, "", ""
+    content = response.content
+    if isinstance(content, XrpcError):
+        return response.status_code, content.error or "", content.message or ""
+    if isinstance(content, dict):
+        return response.status_code, str(content.get("error") or ""), str(content.get("message") or "")
+    return response.status_code, "", ""
+
+
+def _scope(jwt: str) -> str | None:
+    try:
+        return get_jwt_payload(jwt).scope
+    except (AtProtocolError, ValueError):
+        return None
+
+
+class BlueskyAdapter(Adapter):
+    name: ClassVar[str] = "bluesky"
+    MAX_LENGTH: ClassVar[int] = BLUESKY_MAX_GRAPHEMES
+    #: An app password (Settings > Privacy and security > App passwords), never the account's own password.
+    CREDENTIALS: ClassVar[tuple[str, ...]] = ("APP_PASSWORD",)
+    #: The PDS or entryway to log in to; bsky.social unless the account lives elsewhere.
+    OPTIONAL: ClassVar[tuple[str, ...]] = ("SERVICE",)
+    TOKEN_HELP: ClassVar[str] = ("in Bluesky, open Settings > Privacy and security > App passwords, add a new app "
+                                 "password, and save it as the secret")
+
+    @staticmethod
+    def measure(text: str, url: str) -> int:
+        return bluesky_length(text, url)
+
+    def __init__(self, context: Context):
+        super().__init__(context)
+        self.client: Client | None = None
+        self.did: str | None = None
+        self._tokens: tuple[str, ...] = ()
+        self._thumbs: dict[str, dict[str, Any] | None] = {}
+        self._connect_error: NetworkError | None = None
+
+    # --- account and session -----------------------------------------------------------
+
+    @property
+    def handle(self) -> str:
+        return self.context.handle.strip().lstrip("@")
+
+    def service(self) -> str:
+        return (self.setting("SERVICE") or SERVICE).rstrip("/")
+
+    def fix(self) -> str:
+        return f"{self.TOKEN_HELP} {self.env_names()[0]} (replacing the old one)"
+
+    def secrets(self) -> list[str]:
+        """The app password and the session's tokens; the service address is not a secret."""
+        return [v for v in (self.setting("APP_PASSWORD"), *self._tokens) if v]
+
+    def connect(self) -> None:
+        # One failed log-in is enough for the run: trying again for each post would spend the day's log-ins.
+        if self._connect_error is not None:
+            raise self._connect_error
+        try:
+            self._retrying(self._connect)
+        except NetworkError as error:
+            self._connect_error = error
+            raise
+
+    def _connect(self) -> None:
+        client = Client(base_url=self.service(), request=make_request())
+        client.on_session_change(self._session_changed)
+        saved = (self.load_session() or "").strip()
+        if not (saved and self._resume(client, saved)):
+            self._login(client)
+        self.client = client
+
+    def _resume(self, client: Client, saved: str) -> bool:
+        """Carry on with the saved session if the PDS still accepts it; False means log in again."""
+        try:
+            session = Session.decode(saved)
+        except ValueError:
+            log.info("Bluesky: the saved session for %s cannot be read; logging in again", self.handle)
+            return False
+        if session.handle.casefold() != self.handle.casefold():
+            log.info("Bluesky: the saved session is for %s, not %s; logging in again", session.handle, self.handle)
+            return False
+        try:
+            # Importing makes no request; getSession proves the tokens work (and refreshes them when due).
+            client.login(session_string=saved, fetch_bsky_profile=False)
+            self._call(client.com.atproto.server.get_session, writes=False)
+        except AuthError:
+            log.info("Bluesky: the saved session for %s was not accepted; logging in again", self.handle)
+        except (Rejected, AtProtocolError, ValueError) as error:  # a token that is not a JWT at all, say
+            log.info("Bluesky: the saved session for %s is unusable (%s); logging in again", self.handle,
+                     getattr(error, "message", type(error).__name__))
+        else:
+            return True
+        self.session_file().unlink(missing_ok=True)
+        self.did, self._tokens = None, ()
+        return False
+
+    def _login(self, client: Client) -> None:
+        password = self.credential("APP_PASSWORD")
+        try:
+            self._call(client.login, self.handle, password, fetch_bsky_profile=False, writes=False)
+        except AuthError as error:
+            cause = error.__cause__
+            said = _xrpc(cause)[2] if isinstance(cause, AtProtocolError) else ""
+            raise AuthError(f"Bluesky did not accept the app password for {self.handle}"
+                            + (f" ({said})" if said else ""), self.fix()) from error
+        # An app password's session is scoped com.atproto.appPass; the account's own password gets full access.
+        if self._tokens and _scope(self._tokens[0]) == "com.atproto.access":
+            log.warning("Bluesky: %s holds the account's own password, which can do anything on the account; %s %s "
+                        "instead", self.env_names()[0], self.TOKEN_HELP, self.env_names()[0])
+        log.info("Bluesky: logged in as %s; the session is saved for later runs", self.handle)
+
+    def _session_changed(self, event: SessionEvent, session: Session) -> None:
+        self.did = session.did
+        self._tokens = (session.access_jwt, session.refresh_jwt)
+        # Refresh tokens rotate, so a refreshed session must replace the saved one or the next run is locked out.
+        if event in (SessionEvent.CREATE, SessionEvent.REFRESH):
+            self.save_session(session.encode())
+
+    # --- posting -----------------------------------------------------------------------
+
+    def remote(self, rkey: str, uri: str) -> Remote:
+        return Remote(uri, f"https://bsky.app/profile/{self.handle}/post/{rkey}")
+
+    def send(self, message: Message, progress: Progress) -> Remote:
+        assert self.client is not None and self.did is not None, "connect() first"
+        rkey = progress.state.get("rkey") or record_key(message.url)
+        frozen = progress.state.get("record")
+        if frozen:
+            record = json.loads(frozen)
+            self._refresh_thumb(record, message)
+        else:
+            created_at = dt.datetime.fromtimestamp(self.context.clock(), dt.UTC).isoformat(timespec="milliseconds")
+            record = build_record(message, created_at.replace("+00:00", "Z"), self.context.language,
+                                  self._thumb(message))
+        text = json.dumps(record, ensure_ascii=False, sort_keys=True)
+        if text != frozen:
+            progress.save(rkey=rkey, record=text)  # the very record every later attempt sends
+        body = {"repo": self.did, "collection": POST, "rkey": rkey, "record": record}
+        try:
+            answer = self._call(self.client.invoke_procedure, "com.atproto.repo.createRecord",
+                                content=json.dumps(body, ensure_ascii=False).encode("utf-8"),
+                                input_encoding="application/json", output_encoding="application/json", writes=True)
+        except Transient as error:
+            # The PDS answers a create at a key already in use with a plain 500, and a timeout says nothing:
+            # read the key back rather than guess.
+            try:
+                found = self._existing(rkey, message.url)
+            except (Transient, AuthError):
+                raise error from None
+            if found is not None:
+                return found
+            raise Transient(error.message, error.fix, retry_after=error.retry_after) from error
+        content = answer.content if isinstance(answer.content, dict) else {}
+        return self.remote(rkey, str(content.get("uri") or f"at://{self.did}/{POST}/{rkey}"))
+
+    def find(self, message: Message) -> Remote | None:
+        assert self.client is not None and self.did is not None, "connect() first"
+        return self._existing(record_key(message.url), message.url)
+
+    def _existing(self, rkey: str, url: str) -> Remote | None:
+        """The copy at ``rkey``, None if there is none; a different post there is refused rather than claimed."""
+        assert self.client is not None
+        params = models.ComAtprotoRepoGetRecord.Params(repo=self.did, collection=POST, rkey=rkey)
+        try:
+            answer = self._call(self.client.invoke_query, "com.atproto.repo.getRecord", params=params, writes=False)
+        except _Missing:
+            return None
+        content = answer.content if isinstance(answer.content, dict) else {}
+        value = content.get("value") or {}
+        external = ((value.get("embed") or {}).get("external") or {})
+        if external.get("uri") != url and url not in (value.get("text") or ""):
+            raise Rejected(f"Bluesky record {rkey} already holds a different post, so this one cannot be posted "
+                           "under it", "ask whoever looks after the toolkit: this should not happen")
+        return self.remote(rkey, str(content.get("uri") or f"at://{self.did}/{POST}/{rkey}"))
+
+    # --- the card's picture ------------------------------------------------------------
+
+    def _thumb(self, message: Message) -> dict[str, Any] | None:
+        """The uploaded picture's blob reference, uploaded once per run (blobs are addressed by their content)."""
+        key = message.url
+        if key not in self._thumbs:
+            self._thumbs[key] = self._upload(card_picture(message.card.image))
+        return self._thumbs[key]
+
+    def _refresh_thumb(self, record: dict[str, Any], message: Message) -> None:
+        """Upload a kept record's picture again: the PDS drops blobs no record uses, so a later run needs it back."""
+        external = record.get("embed", {}).get("external", {})
+        if "thumb" not in external:
+            return
+        blob = self._thumb(message)
+        if blob is None:
+            del external["thumb"]
+        elif blob != external["thumb"]:
+            log.info("Bluesky: the card's picture came out differently this time; sending the new one")
+            external["thumb"] = blob
+
+    def _upload(self, picture: tuple[bytes, str] | None) -> dict[str, Any] | None:
+        if picture is None:
+            return None
+        assert self.client is not None
+        data, mime = picture
+        try:
+            answer = self._call(self.client.invoke_procedure, "com.atproto.repo.uploadBlob", content=data,
+                                input_encoding=mime, output_encoding="application/json", writes=False)
+        except Rejected as error:
+            log.warning("Bluesky did not take the card's picture (%s); the card goes without one", error.message)
+            return None
+        content = answer.content if isinstance(answer.content, dict) else {}
+        blob = content.get("blob")
+        return dict(blob) if isinstance(blob, dict) else None
+
+    # --- errors ------------------------------------------------------------------------
+
+    def _retrying(self, step: Callable[[], None]) -> None:
+        """Run a step that writes nothing, waiting and trying again as ``deliver`` does for a post."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                step()
+                return
+            except Transient as error:
+                wait = error.retry_after if error.retry_after is not None else BACKOFF_SECONDS * 2 ** (attempt - 1)
+                if attempt == MAX_ATTEMPTS or wait > MAX_WAIT_SECONDS:
+                    raise
+                log.info("Bluesky: %s; trying again in %.0f s", error.message, wait)
+                self.context.sleep(max(wait, 0.0))
+
+    def _call(self, method: Callable[..., T], *args: Any, writes: bool, **kwargs: Any) -> T:
+        """Call the SDK, turning its exceptions into the shared ones (with the wait the PDS asks for)."""
+        try:
+            return method(*args, **kwargs)
+        except sdk.RateLimitExceededError as error:
+            raise Transient("Bluesky says too many requests", retry_after=self._wait(error)) from error
+        except sdk.InvokeTimeoutError as error:
+            raise Transient("Bluesky did not answer in time", ambiguous=writes) from error
+        except (sdk.UnauthorizedError, sdk.BadRequestError, sdk.NetworkError, sdk.RequestException) as error:
+            status, name, detail = _xrpc(error)
+            said = f"{status} {name}".strip()
+            if status is None:
+                # A refused connection never reached the PDS; a dropped one may have.
+                raise Transient("could not reach Bluesky", ambiguous=writes) from error
+            if name == "RecordNotFound":
+                raise _Missing(detail or said) from error
+            if status in (401, 403) or name in SESSION_REJECTED:
+                raise AuthError(f"Bluesky did not accept the login ({said}{': ' + detail if detail else ''})",
+                                self.fix()) from error
+            if status >= 500 or status == 409:
+                raise Transient(f"Bluesky had a server error ({said})", ambiguous=writes,
+                                retry_after=self._wait(error)) from error
+            if status == 404:
+                raise Rejected(f"{self.service()} is not a Bluesky service (404)",
+                               f"check {self._service_variable()}, or remove it to use {SERVICE}") from error
+            raise Rejected(f"Bluesky refused the request ({said}){': ' + detail if detail else ''}") from error
+        except AtProtocolError as error:
+            raise Rejected(f"the Bluesky client failed ({type(error).__name__})") from error
+
+    def _wait(self, error: sdk.RequestErrorBase) -> float | None:
+        return wait_from(error.response.headers, self.context.clock()) if error.response is not None else None
+
+    def _service_variable(self) -> str:
+        return env_name(self.context.blog_slug, self.name, "SERVICE")
