@@ -79,6 +79,7 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
     was last built is reused from ``.build-cache`` (see ``generator.cache``), and only the
     parts that changed are replaced in ``site/``.
     """
+    parallel.forget_pelican_state()
     project = load_project(root)
     site_dir = (site_dir or project.root / SITE_DIR).resolve()
     site_url = site_url_for(project, base_url)
@@ -142,16 +143,14 @@ def _build_parts(project: Project, stale: list[str], kept: cache.PartCache, keys
         handbook = " and the handbook" if len(work) > blog_count else ""
         return f"Built {blog_count} of {len(project.blogs)} blogs{handbook} in {seconds:.1f} s"
 
+    def keep(outcome: parallel.Outcome) -> None:
+        # In --strict mode a part that warned fails the build, so the next build must not reuse it.
+        if outcome.ok and not (strict and outcome.warned()):
+            part = outcome.job.part
+            kept.keep(part, outcome.job.output, cache.Entry(keys[part], pending.get(part, ())))
+
     with progress.stage("Building blogs and handbook", len(work), summary if work else None) as advance:
-
-        def keep(outcome: parallel.Outcome) -> None:
-            # In --strict mode a part that warned fails the build, so the next build must not reuse it.
-            if outcome.ok and not (strict and outcome.warned()):
-                part = outcome.job.part
-                kept.keep(part, outcome.job.output, cache.Entry(keys[part], pending.get(part, ())))
-            advance()
-
-        outcomes = parallel.run(work, context, jobs or parallel.default_jobs(), keep, meanwhile)
+        outcomes = parallel.run(work, context, jobs or parallel.default_jobs(), keep, meanwhile, tick=advance)
     for outcome in sorted(outcomes, key=lambda o: stale.index(o.job.part)):
         outcome.replay_logs()
     parallel.raise_failures(outcomes, stale)

@@ -80,10 +80,12 @@ def default_jobs() -> int:
 
 
 def run(jobs: list[Job], context: Context, workers: int, on_done: Callable[[Outcome], None],
-        meanwhile: Callable[[], None] | None = None) -> list[Outcome]:
-    """Run ``jobs`` on ``workers`` processes; ``on_done`` sees each outcome in the main process as it arrives.
+        meanwhile: Callable[[], None] | None = None, tick: Callable[[], None] = lambda: None) -> list[Outcome]:
+    """Run ``jobs`` on ``workers`` processes; ``on_done`` sees each outcome in the main process.
 
     ``meanwhile`` runs in the main process while the workers build (after them, with one worker).
+    ``tick`` is called as each job ends, from another thread while ``meanwhile`` runs, so that a
+    progress bar keeps moving.
     """
     outcomes = []
     if workers <= 1 or not jobs:
@@ -91,6 +93,7 @@ def run(jobs: list[Job], context: Context, workers: int, on_done: Callable[[Outc
         try:
             for job in jobs:
                 outcomes.append(_run_job(job))
+                tick()
                 on_done(outcomes[-1])
         finally:
             _stop_worker()
@@ -100,6 +103,8 @@ def run(jobs: list[Job], context: Context, workers: int, on_done: Callable[[Outc
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=_process_start(),
                              initializer=_start_worker, initargs=(context,)) as pool:
         futures: list[Future[Outcome]] = [pool.submit(_run_job, job) for job in jobs]
+        for future in futures:
+            future.add_done_callback(lambda _: tick())
         try:
             if meanwhile:
                 meanwhile()
@@ -171,7 +176,7 @@ def _run_job(job: Job) -> Outcome:
         except BuildError as failure:
             error = failure.message
         finally:
-            _forget_pelican_memos()
+            forget_pelican_state()
     return Outcome(job=job, seconds=time.perf_counter() - start, records=records, error=error, problems=problems)
 
 
@@ -198,9 +203,18 @@ def _captured_logs() -> Iterator[list[tuple[str, int, str]]]:
             logger.propagate = propagate
 
 
-def _forget_pelican_memos() -> None:
-    """Empty Pelican's class-level ``@memoized`` caches, which keep every post built so far alive."""
+def forget_pelican_state() -> None:
+    """Empty what Pelican keeps at class level for the life of a process, if it is loaded.
+
+    Its ``@memoized`` caches keep every post built so far alive. Its log filter drops any
+    message it has seen before, from every logger made after Pelican was imported: a
+    second build in one process (``serve``, a worker, a test) would lose its warnings,
+    and ``--strict`` with them.
+    """
+    if "pelican.log" not in sys.modules:
+        return
     from pelican import contents
+    from pelican.log import LimitFilter
     from pelican.utils import memoized
 
     for cls in vars(contents).values():
@@ -208,3 +222,5 @@ def _forget_pelican_memos() -> None:
             for attr in vars(cls).values():
                 if isinstance(attr, memoized):
                     attr.cache.clear()
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()

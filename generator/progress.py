@@ -33,7 +33,8 @@ def stage(label: str, total: int, done_line: Callable[[float], str] | None = Non
 
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         # Redrawn on each step rather than by rich's timer thread: worker processes are forked
-        # during a stage, and forking a process that runs other threads can deadlock.
+        # during a stage, and forking a process that runs other threads can deadlock. Steps
+        # may be reported from another thread; rich's Progress takes a lock for each.
         with Progress(*columns, console=Console(stderr=True), transient=True, auto_refresh=False) as bar:
             task = bar.add_task(label, total=total)
             bar.refresh()
