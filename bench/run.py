@@ -181,6 +181,7 @@ def median(runs: list[Run]) -> dict[str, float]:
 
 
 def benchmark(args: argparse.Namespace, work: Path) -> dict:
+    commit = _commit()
     toolkit = snapshot_toolkit(work / "toolkit")
     councillors = synthetic.make_councillors(args.blogs, args.posts, args.seed)
     root = synthetic.write_programme(councillors, work / "programme")
@@ -249,7 +250,7 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict:
         "jobs": args.jobs or "one per core",
         "machine": {"cpus": os.cpu_count(), "usable_cpus": len(os.sched_getaffinity(0)),
                     "load_average_at_end": os.getloadavg(), "python": platform.python_version(),
-                    "platform": platform.platform(), "hugo": version, "commit": _commit()},
+                    "platform": platform.platform(), "hugo": version, "commit": commit},
         "files": {"posts": args.blogs * args.posts, "site_files": sum(1 for p in (root / "site").rglob("*")
                                                                       if p.is_file())},
         "results": results,
@@ -276,8 +277,11 @@ def ratios(results: dict[str, dict], args: argparse.Namespace) -> dict[str, floa
 
 
 def _commit() -> str:
-    result = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    return result.stdout.strip()
+    """The checkout's commit, marked when the toolkit has changes not committed yet."""
+    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", *TOOLKIT],
+                           capture_output=True, text=True)
+    return head.stdout.strip() + (" with uncommitted changes" if dirty.stdout.strip() else "")
 
 
 #: The issue's targets: (what, how to read it from the report, the limit, whether lower is better).
