@@ -58,7 +58,6 @@ from generator.syndication.base import (
     Remote,
     Transient,
     env_name,
-    image_for_upload,
 )
 from generator.syndication.compose import BLUESKY_MAX_GRAPHEMES, Facet, Message, bluesky_length
 
@@ -69,8 +68,8 @@ SERVICE = "https://bsky.social"
 POST = "app.bsky.feed.post"
 #: app.bsky.embed.external's thumb: any image, at most 1,000,000 bytes.
 THUMB_MAX_BYTES = 1_000_000
-THUMB_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
-               ".gif": "image/gif"}
+#: The kinds of picture (as Pillow names them) a card takes as they are; anything else is made into a JPEG.
+THUMB_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
 #: Longest sides tried, largest first, when a picture has to be made smaller; a card shows it far smaller still.
 THUMB_SIDES = (2000, 1600, 1200, 1000, 800, 600, 400)
 THUMB_QUALITIES = (85, 70)
@@ -139,22 +138,17 @@ def card_picture(path: Path | None) -> tuple[bytes, str] | None:
     if path.suffix.lower() in (".svg", ".svgz"):
         log.info("Bluesky: %s is an SVG, which a link card cannot show; the card goes without a picture", path.name)
         return None
-    ready = image_for_upload(path, THUMB_MAX_BYTES, THUMB_TYPES)
-    if ready is not None:
-        return ready
     if not path.is_file():
         log.warning("Bluesky: the post's picture %s is missing; the card goes without one", path)
         return None
     try:
         with Image.open(path) as opened:
-            picture = ImageOps.exif_transpose(opened)  # phone photos store their rotation separately
-            if picture.mode in ("RGBA", "LA", "P"):
-                picture = picture.convert("RGBA")
-                flat = Image.new("RGB", picture.size, "white")  # JPEG has no transparency
-                flat.paste(picture, mask=picture.getchannel("A"))
-                picture = flat
-            else:
-                picture = picture.convert("RGB")
+            opened.load()  # the whole file, so a broken one is caught here rather than refused with the post
+            mime = THUMB_FORMATS.get(opened.format or "")
+            if mime and path.stat().st_size <= THUMB_MAX_BYTES:
+                return path.read_bytes(), mime
+            why = "is over 1 MB" if mime else "is not a JPEG, PNG, WebP or GIF"
+            picture = _flattened(ImageOps.exif_transpose(opened))  # phone photos store their rotation separately
     except (OSError, ValueError, Image.DecompressionBombError) as error:
         log.warning("Bluesky: %s could not be read as a picture (%s); the card goes without one", path.name, error)
         return None
@@ -165,10 +159,20 @@ def card_picture(path: Path | None) -> tuple[bytes, str] | None:
             out = io.BytesIO()
             smaller.save(out, "JPEG", quality=quality, optimize=True)
             if out.tell() <= THUMB_MAX_BYTES:
-                log.info("Bluesky: %s is over 1 MB, so the card uses a %d×%d JPEG of it", path.name, *smaller.size)
+                log.info("Bluesky: %s %s, so the card uses a %d×%d JPEG of it", path.name, why, *smaller.size)
                 return out.getvalue(), "image/jpeg"
     log.warning("Bluesky: %s could not be made smaller than 1 MB; the card goes without a picture", path.name)
     return None
+
+
+def _flattened(picture: Image.Image) -> Image.Image:
+    """RGB on white: JPEG has no transparency."""
+    if picture.mode in ("RGBA", "LA", "P", "PA"):
+        picture = picture.convert("RGBA")
+        flat = Image.new("RGB", picture.size, "white")
+        flat.paste(picture, mask=picture.getchannel("A"))
+        return flat
+    return picture.convert("RGB")
 
 
 def wait_from(headers: Mapping[str, str], now: float) -> float | None:
@@ -420,8 +424,11 @@ class BlueskyAdapter(Adapter):
                 return
             except Transient as error:
                 wait = error.retry_after if error.retry_after is not None else BACKOFF_SECONDS * 2 ** (attempt - 1)
-                if attempt == MAX_ATTEMPTS or wait > MAX_WAIT_SECONDS:
+                if attempt == MAX_ATTEMPTS:
                     raise
+                if wait > MAX_WAIT_SECONDS:
+                    raise Transient(f"{error.message}; Bluesky asks to wait {wait:.0f} seconds",
+                                    "nothing to do: the next run tries again") from error
                 log.info("Bluesky: %s; trying again in %.0f s", error.message, wait)
                 self.context.sleep(max(wait, 0.0))
 
