@@ -267,23 +267,25 @@ class BlueskyAdapter(Adapter):
             raise
 
     def _connect(self) -> None:
+        saved = (self.load_session() or "").strip()
+        self.client = (self._resume(saved) if saved else None) or self._login()
+
+    def _new_client(self) -> Client:
         client = Client(base_url=self.service(), request=make_request())
         client.on_session_change(self._session_changed)
-        saved = (self.load_session() or "").strip()
-        if not (saved and self._resume(client, saved)):
-            self._login(client)
-        self.client = client
+        return client
 
-    def _resume(self, client: Client, saved: str) -> bool:
-        """Carry on with the saved session if the PDS still accepts it; False means log in again."""
+    def _resume(self, saved: str) -> Client | None:
+        """A client carrying on with the saved session if the PDS still accepts it; None means log in again."""
         try:
             session = Session.decode(saved)
         except ValueError:
             log.info("Bluesky: the saved session for %s cannot be read; logging in again", self.handle)
-            return False
+            return None
         if session.handle.casefold() != self.handle.casefold():
             log.info("Bluesky: the saved session is for %s, not %s; logging in again", session.handle, self.handle)
-            return False
+            return None
+        client = self._new_client()
         try:
             # Importing makes no request; getSession proves the tokens work (and refreshes them when due).
             client.login(session_string=saved, fetch_bsky_profile=False)
@@ -294,13 +296,15 @@ class BlueskyAdapter(Adapter):
             log.info("Bluesky: the saved session for %s is unusable (%s); logging in again", self.handle,
                      getattr(error, "message", type(error).__name__))
         else:
-            return True
+            return client
+        client.request.close()
         self.session_file().unlink(missing_ok=True)
         self.did, self._tokens = None, ()
-        return False
+        return None
 
-    def _login(self, client: Client) -> None:
+    def _login(self) -> Client:
         password = self.credential("APP_PASSWORD")
+        client = self._new_client()
         try:
             self._call(client.login, self.handle, password, fetch_bsky_profile=False, writes=False)
         except AuthError as error:
@@ -313,6 +317,7 @@ class BlueskyAdapter(Adapter):
             log.warning("Bluesky: %s holds the account's own password, which can do anything on the account; %s %s "
                         "instead", self.env_names()[0], self.TOKEN_HELP, self.env_names()[0])
         log.info("Bluesky: logged in as %s; the session is saved for later runs", self.handle)
+        return client
 
     def _session_changed(self, event: SessionEvent, session: Session) -> None:
         self.did = session.did

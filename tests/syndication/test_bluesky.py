@@ -482,19 +482,37 @@ def test_a_refreshed_session_is_saved_for_the_next_run(programme, account, pds, 
     assert len(records(pds, account.did)) == 3
 
 
-def test_a_rejected_session_falls_back_to_the_app_password(programme, account, pds, wire, monkeypatch, logs):
-    env = account.env(pds)
+def tampered(saved: str) -> str:
+    parts = saved.split(":::")
+    parts[2] = parts[2][:-6] + "AAAAAA"  # a token the PDS cannot verify, as after a password change
+    return ":::".join(parts)
+
+
+@pytest.mark.parametrize("spoil, why", [
+    (tampered, "was not accepted"),
+    (lambda saved: "half a session", "cannot be read"),
+    (lambda saved: saved.replace(saved.split(":::")[0], "someone-else.test", 1), "is for someone-else.test"),
+])
+def test_a_saved_session_that_will_not_do_falls_back_to_the_app_password(programme, account, pds, wire, monkeypatch,
+                                                                          logs, spoil, why):
     programme.session_file.parent.mkdir(parents=True)
-    fresh = pds.login(account.handle, account.app_password).export_session_string().split(":::")
-    fresh[2] = fresh[2][:-6] + "AAAAAA"  # a token the PDS cannot verify, as after a password change
-    bad = ":::".join(fresh)
+    bad = spoil(pds.login(account.handle, account.app_password).export_session_string())
     programme.session_file.write_text(bad)
 
-    result = cli(programme, env, monkeypatch)
+    result = cli(programme, account.env(pds), monkeypatch)
     assert result.exit_code == 0, result.output
     assert wire.count(CREATE_SESSION) == 1
-    assert programme.session_file.read_text() != bad
-    assert any("was not accepted; logging in again" in line for line in logs)
+    saved = programme.session_file.read_text()
+    assert saved != bad and saved.split(":::")[:2] == [account.handle, account.did]
+    assert any(why in line for line in logs)
+    assert len(records(pds, account.did)) == 2
+
+
+def test_the_account_password_works_but_is_warned_about(programme, account, pds, monkeypatch, logs):
+    result = cli(programme, account.env(pds, app_password=account.password), monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert "holds the account's own password" in result.output and "App passwords" in result.output
+    assert account.password not in result.output + "\n".join(logs) + programme.ledger.read_text()
     assert len(records(pds, account.did)) == 2
 
 
