@@ -379,8 +379,9 @@ class BlueskyAdapter(Adapter):
         value = content.get("value") or {}
         external = ((value.get("embed") or {}).get("external") or {})
         if external.get("uri") != url and url not in (value.get("text") or ""):
-            raise Rejected(f"Bluesky record {rkey} already holds a different post, so this one cannot be posted "
-                           "under it", "ask whoever looks after the toolkit: this should not happen")
+            raise Rejected(f"the Bluesky record {rkey} holds a different post, so this one cannot be posted under it",
+                           f"look at https://bsky.app/profile/{self.handle}/post/{rkey}; if it is this post after all, "
+                           "set this row's status to \"done\" in syndication.json")
         return self.remote(rkey, str(content.get("uri") or f"at://{self.did}/{POST}/{rkey}"))
 
     # --- the card's picture ------------------------------------------------------------
