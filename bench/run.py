@@ -40,6 +40,7 @@ class Run:
     seconds: float
     largest_process_mib: float
     process_tree_mib: float
+    said: str = ""
 
 
 # -- Running and measuring one command ----------------------------------------------------------
@@ -86,7 +87,9 @@ def measure(command: list[str], cwd: Path | None = None, env: dict[str, str] | N
     if process.returncode != 0:
         sys.exit(f"failed: {' '.join(command)}\n{output.decode(errors='replace')}")
     largest = usage.ru_maxrss * 1024  # kilobytes on Linux
-    return Run(seconds, largest / MIB, max(peak[0], largest) / MIB)
+    # What the build said (which parts it built), kept with the figures to explain an outlier.
+    said = output.decode(errors="replace").strip()[-500:]
+    return Run(seconds, largest / MIB, max(peak[0], largest) / MIB, said)
 
 
 def measure_loop(commands: list[list[str]], env: dict[str, str]) -> Run:

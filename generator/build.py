@@ -89,8 +89,8 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
     inputs = cache.Inputs(project, site_url, strict, now, day)
     keys = {cache.HANDBOOK_PART: inputs.handbook(), **{cache.blog_part(b): inputs.blog(b) for b in project.blogs}}
     stale = [part for part, key in keys.items() if not kept.fresh(part, key, now)]
-    labels = {cache.HANDBOOK_PART: "the handbook", cache.COUNCIL_PART: "the council pages",
-              **{cache.blog_part(b): f"the blog in {b.folder.relative_to(project.root)}" for b in project.blogs}}
+    log.debug("To build: %s", ", ".join(stale) or "nothing")
+    labels = _labels(project)
     record = work_dir / "site.json"
     if not stale:
         keys[cache.COUNCIL_PART] = inputs.council(_blog_states(project, keys, kept, {}))
@@ -108,15 +108,17 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
     keys[cache.COUNCIL_PART] = inputs.council(_blog_states(project, keys, kept, pending))
     with _strict_warnings(strict) as warnings:
         council_seconds: list[float] = []
-        council_pages = None
-        if not kept.fresh(cache.COUNCIL_PART, keys[cache.COUNCIL_PART], now):
-            def council_pages() -> None:
-                start = time.perf_counter()
-                _build_council_pages(project, kept, keys[cache.COUNCIL_PART], site_url, day, now,
-                                     keep=lambda: not (strict and warnings))
-                council_seconds.append(time.perf_counter() - start)
+
+        def council_pages() -> None:
+            start = time.perf_counter()
+            _build_council_pages(project, kept, keys[cache.COUNCIL_PART], site_url, day, now,
+                                 keep=lambda: not (strict and warnings))
+            council_seconds.append(time.perf_counter() - start)
+
+        council_stale = not kept.fresh(cache.COUNCIL_PART, keys[cache.COUNCIL_PART], now)
         # The council pages read the posts, not the built blogs: the main process builds them meanwhile.
-        _build_parts(project, stale, kept, keys, pending, site_url, strict, jobs, council_pages)
+        _build_parts(project, stale, kept, keys, pending, site_url, strict, jobs,
+                     council_pages if council_stale else None)
         for seconds in council_seconds:
             log.info("Built the council pages in %.1f s", seconds)
     parts = [publish.Part(kept.folder(part), _prefix(part), labels[part]) for part in labels]
@@ -191,6 +193,12 @@ def _build_council_pages(project: Project, kept: cache.PartCache, key: str, site
     pending = tuple(sorted(item.date for item in items if item.date > now))
     if keep():
         kept.keep(cache.COUNCIL_PART, output, cache.Entry(key, pending))
+
+
+def _labels(project: Project) -> dict[str, str]:
+    """Each part's name in messages, such as a clash between two parts."""
+    return {cache.HANDBOOK_PART: "the handbook", cache.COUNCIL_PART: "the council pages",
+            **{cache.blog_part(b): f"the blog in {b.folder.relative_to(project.root)}" for b in project.blogs}}
 
 
 def _prefix(part: str) -> str:
