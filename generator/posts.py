@@ -12,10 +12,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from generator import yamlfile
 from generator.config import SLUG, slugify
@@ -25,6 +25,24 @@ from generator.networks import NETWORKS
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
 POSTS_DIR = "posts"
 PAGES_DIR = "pages"
+
+
+def _morning_if_date_only(value: object) -> object:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime.combine(value, dt.time(9, 0))
+    return value
+
+
+def _comma_separated(value: object) -> object:
+    if isinstance(value, str):
+        return [word.strip() for word in value.split(",") if word.strip()]
+    return value
+
+
+#: A date, or a date and time; a date alone means 09:00 that day.
+DateOrDateTime = Annotated[dt.datetime, BeforeValidator(_morning_if_date_only)]
+#: A YAML list, or one line of words separated by commas (easier to type on an iPad).
+Tags = Annotated[list[str], BeforeValidator(_comma_separated)]
 
 
 class Image(BaseModel):
@@ -41,13 +59,13 @@ class FrontMatter(BaseModel):
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
     title: str = Field(min_length=1)
     """The post's headline."""
-    date: dt.datetime
+    date: DateOrDateTime
     """When it is published (YYYY-MM-DD or YYYY-MM-DD HH:MM). A future date waits until then."""
-    modified: dt.datetime | None = None
+    modified: DateOrDateTime | None = None
     """When it was last changed in a way readers should know about."""
     summary: str | None = None
     """One or two sentences for the blog's front page, feeds and social posts."""
-    tags: list[str] = []
+    tags: Tags = []
     """Topics, e.g. [planning, bins]; they become tag pages and hashtags."""
     image: Image | None = None
     """An image for the post and for link previews, with its alt text."""
@@ -59,20 +77,6 @@ class FrontMatter(BaseModel):
     """The last part of the post's web address (made from the title if not given)."""
     social: dict[str, str] = {}
     """Text to post instead of the usual one, per network, e.g. {mastodon: 'Bins change…'}."""
-
-    @field_validator("date", "modified", mode="before")
-    @classmethod
-    def _dates_and_times(cls, value: object) -> object:
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return dt.datetime.combine(value, dt.time(9, 0))
-        return value
-
-    @field_validator("tags", mode="before")
-    @classmethod
-    def _comma_list(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [tag.strip() for tag in value.split(",") if tag.strip()]
-        return value
 
     @field_validator("social")
     @classmethod

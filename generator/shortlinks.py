@@ -24,7 +24,7 @@ from jinja2 import Environment
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 from markupsafe import escape
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from generator import posts, yamlfile
 from generator.config import PROGRAMME_FILE, SLUG, Programme, Project
@@ -50,7 +50,7 @@ class ItemFrontMatter(BaseModel):
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
     title: str = Field(min_length=1, max_length=120)
     """The item's headline."""
-    date: dt.datetime
+    date: posts.DateOrDateTime
     """When it is published (YYYY-MM-DD or YYYY-MM-DD HH:MM). A future date waits until then."""
     department: str = Field(min_length=2)
     """The council department or service it comes from, e.g. 'Waste and recycling'."""
@@ -60,24 +60,11 @@ class ItemFrontMatter(BaseModel):
     """The short link's code, /s/<code>/ (defaults to the file name without its date). Never change it once shared."""
     allowed_in_pre_election: bool = False
     """true for items the council may still publish during the pre-election period (e.g. a polling station change)."""
-    tags: list[str] = []
+    tags: posts.Tags = []
     """Topics, e.g. [bins, roads]."""
     link: str | None = Field(None, pattern=r"^https?://\S+$")
     """A page on the council's main website with the full details."""
 
-    @field_validator("date", mode="before")
-    @classmethod
-    def _date_only(cls, value: object) -> object:
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return dt.datetime.combine(value, dt.time(9, 0))
-        return value
-
-    @field_validator("tags", mode="before")
-    @classmethod
-    def _comma_list(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [tag.strip() for tag in value.split(",") if tag.strip()]
-        return value
 
 
 @dataclass(frozen=True)
