@@ -441,10 +441,13 @@ class Setting:
 
 
 def _strip_none(annotation: Any) -> Any:
+    """The type a setting holds, without ``| None`` or the validators attached with Annotated."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _strip_none(typing.get_args(annotation)[0])
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         if len(args) == 1:
-            return args[0]
+            return _strip_none(args[0])
     return annotation
 
 

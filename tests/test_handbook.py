@@ -393,6 +393,15 @@ def test_settings_reference_documents_every_option(fenmarsh: Handbook) -> None:
                     f"{model.__name__}.{name} is missing from the settings reference"
 
 
+def test_settings_reference_says_what_kind_of_value_each_takes(fenmarsh: Handbook) -> None:
+    article = fenmarsh.article("reference/settings")
+    kinds = {dt.get_text().strip(): dd.find("em").get_text() for dt, dd in
+             zip(article.find_all("dt"), article.find_all("dd"), strict=True)}
+    assert kinds["modified"].startswith("a date, or a date and time")
+    assert kinds["tags"].startswith("a list")
+    assert kinds["political"].startswith("true or false")
+
+
 def test_command_reference_documents_every_command_and_option(fenmarsh: Handbook) -> None:
     import click
 
