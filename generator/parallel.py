@@ -16,6 +16,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -128,10 +129,13 @@ def raise_failures(outcomes: list[Outcome], order: list[str]) -> None:
             raise BuildError(outcome.error)
 
 
-def _process_start() -> multiprocessing.context.BaseContext | None:
-    # Forking shares the already-imported Pelican and MkDocs with the workers for free; the
-    # pool is made before any thread of ours starts, so the fork is safe. Elsewhere: the default.
-    return multiprocessing.get_context("fork") if sys.platform == "linux" else None
+def _process_start() -> multiprocessing.context.BaseContext:
+    # Forking shares what is already imported and read with the workers for free. A process
+    # running other threads (`serve`'s web server) must not fork: a lock one of them held at
+    # that moment would stay locked in the worker for ever. Those start fresh workers instead.
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 # -- In the worker ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,21 @@ def test_progress_is_plain_lines_without_a_terminal(example):
     assert result.returncode == 0, result.stderr
     assert "\x1b[" not in result.stderr, "no terminal control codes in a log"
     assert "Built 9 of 9 blogs and the handbook in" in result.stderr
+
+
+def test_a_process_running_threads_starts_fresh_workers(toolkit, tmp_path):
+    """``serve`` builds while its web server's threads run: forking then could deadlock a worker."""
+    from generator import parallel
+
+    reference = programme(toolkit, tmp_path / "reference")
+    expected = clean_serial_build(reference)
+    root = programme(toolkit, tmp_path / "programme")
+    stop = threading.Event()
+    server = threading.Thread(target=stop.wait, daemon=True)
+    server.start()
+    try:
+        assert parallel._process_start().get_start_method() == "spawn"
+        build(root, "--jobs", "2")
+    finally:
+        stop.set()
+    assert tree(root / "site") == expected
