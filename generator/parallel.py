@@ -89,7 +89,9 @@ def run(jobs: list[Job], context: Context, workers: int, on_done: Callable[[Outc
     progress bar keeps moving.
     """
     outcomes = []
-    if workers <= 1 or not jobs:
+    start = _process_start()
+    # A fresh worker imports Pelican first: for one job, this process is quicker.
+    if workers <= 1 or not jobs or (len(jobs) == 1 and start.get_start_method() != "fork"):
         _start_worker(context)
         try:
             for job in jobs:
@@ -101,7 +103,7 @@ def run(jobs: list[Job], context: Context, workers: int, on_done: Callable[[Outc
         if meanwhile:
             meanwhile()
         return outcomes
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=_process_start(),
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=start,
                              initializer=_start_worker, initargs=(context,)) as pool:
         futures: list[Future[Outcome]] = [pool.submit(_run_job, job) for job in jobs]
         for future in futures:
