@@ -25,6 +25,7 @@ from generator import posts, shortlinks
 from generator.colours import brand_colours
 from generator.config import Blog, Project, toolkit_dir
 from generator.exceptions import BuildError, Problem
+from generator.logs import recorded
 from generator.networks import NETWORKS, profile_url
 from generator.syndication import sharekit
 from generator.syndication.ledger import syndication_links
@@ -220,24 +221,6 @@ def _quiet_console() -> Iterator[None]:
         pelican_console.quiet = was
 
 
-@contextmanager
-def _pelican_problems(strict: bool) -> Iterator[list[logging.LogRecord]]:
-    """Collect what Pelican logs: it reports a broken file and carries on, we must not."""
-    records: list[logging.LogRecord] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record)
-
-    handler = Collect(logging.WARNING if strict else logging.ERROR)
-    logger = logging.getLogger("pelican")
-    logger.addHandler(handler)
-    try:
-        yield records
-    finally:
-        logger.removeHandler(handler)
-
-
 def build_blog(project: Project, blog: Blog, output: Path, site_url: str, strict: bool = False,
                templates: BytecodeCache | None = None) -> None:
     """Build one blog into ``output`` (the blog's own folder in the staging area).
@@ -249,7 +232,8 @@ def build_blog(project: Project, blog: Blog, output: Path, site_url: str, strict
     settings = pelican_settings(project, blog, output, site_url)
     if templates is not None:
         settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": templates}
-    with _pelican_problems(strict) as records, _quiet_console():
+    # Pelican logs a broken file and carries on; we must not.
+    with recorded("pelican", logging.WARNING if strict else logging.ERROR) as records, _quiet_console():
         Pelican(settings).run()
     if records:
         detail = "\n".join(f"  {r.getMessage()}" for r in records)

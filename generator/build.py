@@ -16,6 +16,7 @@ from pathlib import Path
 from generator import cache, parallel, progress, publish
 from generator.config import Blog, Project, load_project
 from generator.exceptions import BuildError, ConfigError, Problem
+from generator.logs import recorded
 
 log = logging.getLogger("generator")
 
@@ -51,18 +52,8 @@ def validate(project: Project) -> None:
 @contextmanager
 def _strict_warnings(strict: bool) -> Iterator[list[logging.LogRecord]]:
     """In --strict mode a warning from our own steps fails the build, as in MkDocs."""
-    warnings: list[logging.LogRecord] = []
-
-    class Count(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            warnings.append(record)
-
-    handler = Count(logging.WARNING)
-    log.addHandler(handler)
-    try:
+    with recorded(log.name, logging.WARNING) as warnings:
         yield warnings
-    finally:
-        log.removeHandler(handler)
     if strict and warnings:
         raise BuildError(f"{len(warnings)} warning(s) in strict mode; site/ was not changed")
 
