@@ -184,7 +184,7 @@ def median(runs: list[Run]) -> dict[str, float]:
 
 
 def benchmark(args: argparse.Namespace, work: Path) -> dict:
-    commit = _commit()
+    commit, load_at_start = _commit(), os.getloadavg()
     toolkit = snapshot_toolkit(work / "toolkit")
     councillors = synthetic.make_councillors(args.blogs, args.posts, args.seed)
     root = synthetic.write_programme(councillors, work / "programme")
@@ -195,46 +195,44 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict:
     for _ in range(3):
         measure(command, env=env)
         edit_one_post(root, councillors, -1)
-    scenarios: dict[str, list[Run]] = {"cold": [], "no_change": [], "one_edited_post": []}
-    for run in range(args.runs):
-        shutil.rmtree(root / ".build-cache", ignore_errors=True)
-        shutil.rmtree(root / "site", ignore_errors=True)
-        scenarios["cold"].append(measure(command, env=env))
-        scenarios["no_change"].append(measure(command, env=env))
-        edit_one_post(root, councillors, run)
-        scenarios["one_edited_post"].append(measure(command, env=env))
-        print(f"run {run + 1}: " + ", ".join(f"{k} {v[-1].seconds:.2f} s" for k, v in scenarios.items()), flush=True)
-    results.update({f"councillor_{name}": median(runs) for name, runs in scenarios.items()})
     serial, serial_env = councillor_build(toolkit, root, 1)
-    serial_runs = []
-    for _ in range(args.runs):
-        shutil.rmtree(root / ".build-cache", ignore_errors=True)
-        serial_runs.append(measure(serial, env=serial_env))
-    results["councillor_cold_jobs_1"] = median(serial_runs)
-    print(f"serial cold: {results['councillor_cold_jobs_1']['seconds']:.2f} s", flush=True)
-
+    loop: list[list[str]] = []
     if not args.skip_pelican:
         pelican_dir = work / "pelican"
         synthetic.write_pelican_content(councillors, pelican_dir)
         loop = write_pelicanconfs(toolkit, root, pelican_dir, synthetic_site_url())
-        runs = []
-        for _ in range(args.runs):
-            for folder in pelican_dir.iterdir():
-                shutil.rmtree(folder / "output", ignore_errors=True)
-            runs.append(measure_loop(loop, env))
-            print(f"pelican loop: {runs[-1].seconds:.2f} s", flush=True)
-        results["pelican_loop"] = median(runs)
-
     version = hugo_version()
+    hugo = None
     if version and not args.skip_hugo:
         hugo_dir = synthetic.write_hugo_site(councillors, work / "hugo")
-        runs = []
-        for _ in range(args.runs):
+        hugo = [shutil.which("hugo") or "hugo", "--quiet", "-s", str(hugo_dir), "-d", str(work / "hugo-out")]
+
+    # Each run measures every kind of build in turn, so that a busy spell on a shared machine
+    # slows all of them rather than one; the medians are then comparable.
+    names = ["cold", "no_change", "one_edited_post", "cold_jobs_1", "pelican_loop", "hugo"]
+    runs: dict[str, list[Run]] = {name: [] for name in names}
+    for run in range(args.runs):
+        shutil.rmtree(root / ".build-cache", ignore_errors=True)
+        shutil.rmtree(root / "site", ignore_errors=True)
+        runs["cold"].append(measure(command, env=env))
+        runs["no_change"].append(measure(command, env=env))
+        edit_one_post(root, councillors, run)
+        runs["one_edited_post"].append(measure(command, env=env))
+        shutil.rmtree(root / ".build-cache", ignore_errors=True)
+        runs["cold_jobs_1"].append(measure(serial, env=serial_env))
+        if loop:
+            for folder in (work / "pelican").iterdir():
+                shutil.rmtree(folder / "output", ignore_errors=True)
+            runs["pelican_loop"].append(measure_loop(loop, env))
+        if hugo:
             shutil.rmtree(work / "hugo-out", ignore_errors=True)
-            runs.append(measure([shutil.which("hugo") or "hugo", "--quiet", "-s", str(hugo_dir),
-                                 "-d", str(work / "hugo-out")]))
-            print(f"hugo: {runs[-1].seconds:.2f} s", flush=True)
-        results["hugo"] = median(runs)
+            runs["hugo"].append(measure(hugo))
+        print(f"run {run + 1} (load {os.getloadavg()[0]:.1f}): "
+              + ", ".join(f"{k} {v[-1].seconds:.2f} s" for k, v in runs.items() if v), flush=True)
+    for name, measured in runs.items():
+        if measured:
+            key = name if name in ("pelican_loop", "hugo") else f"councillor_{name}"
+            results[key] = median(measured)
 
     if args.scale_blogs:
         big = synthetic.make_councillors(args.scale_blogs, args.posts, args.seed)
@@ -252,6 +250,7 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict:
         "blogs": args.blogs, "posts_per_blog": args.posts, "runs": args.runs, "seed": args.seed,
         "jobs": args.jobs or "one per core",
         "machine": {"cpus": os.cpu_count(), "usable_cpus": len(os.sched_getaffinity(0)),
+                    "load_average_at_start": load_at_start,
                     "load_average_at_end": os.getloadavg(), "python": platform.python_version(),
                     "platform": platform.platform(), "hugo": version, "commit": commit},
         "files": {"posts": args.blogs * args.posts, "site_files": sum(1 for p in (root / "site").rglob("*")
@@ -314,7 +313,8 @@ def summary(report: dict) -> str:
         f"{report['blogs']} blogs x {report['posts_per_blog']} posts ({report['files']['posts']} posts, "
         f"{report['files']['site_files']} files in site/), jobs: {report['jobs']}, "
         f"{report['machine']['usable_cpus']} CPUs, Python {report['machine']['python']}, commit "
-        f"{report['machine']['commit']}. Medians of {report['runs']} runs; load average at the end: "
+        f"{report['machine']['commit']}. Medians of {report['runs']} runs; load average (1, 5, 15 min) at the "
+        f"start: {', '.join(f'{x:.1f}' for x in report['machine']['load_average_at_start'])}, at the end: "
         f"{', '.join(f'{x:.1f}' for x in report['machine']['load_average_at_end'])}.",
         "",
         "| Build | Wall time (s) | Largest process (MiB) | Process tree (MiB) |",

@@ -90,26 +90,29 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
             log.info("Nothing changed since the last build: %s is as it was.", site_dir)
             return BuildResult(site_dir=site_dir, site_url=site_url, pages=_pages(files))
 
-    cache.load_read_memo(work_dir)
     stale_blogs = [b for b in project.blogs if cache.blog_part(b) in stale]
-    # A blog whose inputs are unchanged passed these checks when it was last built.
-    validate(project.model_copy(update={"blogs": stale_blogs}))
     kept.forget([*keys, cache.COUNCIL_PART])
-    pending = {cache.blog_part(b): _pending_posts(b, project.programme.site.timezone, now) for b in stale_blogs}
-    keys[cache.COUNCIL_PART] = inputs.council(_blog_states(project, keys, kept, pending))
+    pending: dict[str, tuple[dt.datetime, ...]] = {}
     with _strict_warnings(strict) as warnings:
         council_seconds: list[float] = []
 
-        def council_pages() -> None:
-            start = time.perf_counter()
-            _build_council_pages(project, kept, keys[cache.COUNCIL_PART], site_url, day, now,
-                                 keep=lambda: not (strict and warnings))
-            council_seconds.append(time.perf_counter() - start)
+        def check_then_build_council_pages() -> None:
+            # Run by the main process while the workers build the blogs: a problem found here
+            # stops the build before any part the workers made is kept.
+            cache.load_read_memo(work_dir)
+            # A blog whose inputs are unchanged passed these checks when it was last built.
+            validate(project.model_copy(update={"blogs": stale_blogs}))
+            zone = project.programme.site.timezone
+            pending.update({cache.blog_part(b): _pending_posts(b, zone, now) for b in stale_blogs})
+            keys[cache.COUNCIL_PART] = inputs.council(_blog_states(project, keys, kept, pending))
+            if not kept.fresh(cache.COUNCIL_PART, keys[cache.COUNCIL_PART], now):
+                # The council pages read the posts, not the built blogs, so they need not wait for them.
+                start = time.perf_counter()
+                _build_council_pages(project, kept, keys[cache.COUNCIL_PART], site_url, day, now,
+                                     keep=lambda: not (strict and warnings))
+                council_seconds.append(time.perf_counter() - start)
 
-        council_stale = not kept.fresh(cache.COUNCIL_PART, keys[cache.COUNCIL_PART], now)
-        # The council pages read the posts, not the built blogs: the main process builds them meanwhile.
-        _build_parts(project, stale, kept, keys, pending, site_url, strict, jobs,
-                     council_pages if council_stale else None)
+        _build_parts(project, stale, kept, keys, pending, site_url, strict, jobs, check_then_build_council_pages)
         for seconds in council_seconds:
             log.info("Built the council pages in %.1f s", seconds)
     parts = [publish.Part(kept.folder(part), _prefix(part), labels[part]) for part in labels]
@@ -122,8 +125,8 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
 
 def _build_parts(project: Project, stale: list[str], kept: cache.PartCache, keys: dict[str, str],
                  pending: dict[str, tuple[dt.datetime, ...]], site_url: str, strict: bool, jobs: int | None,
-                 meanwhile: Callable[[], None] | None) -> None:
-    """Build the stale handbook and blogs, in parallel; keep each part as it succeeds."""
+                 meanwhile: Callable[[], None]) -> None:
+    """Build the stale handbook and blogs, in parallel with ``meanwhile``; keep each part as it succeeds."""
     blogs_by_part = {cache.blog_part(b): b for b in project.blogs}
     work = [parallel.Job(part, "handbook" if part == cache.HANDBOOK_PART else "blog", kept.new_folder(part),
                          blogs_by_part[part].slug if part in blogs_by_part else "")

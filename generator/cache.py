@@ -2,8 +2,8 @@
 
 Every step builds into its own part folder (see ``generator.publish``). Here a part folder
 stays in ``.build-cache/parts`` after the build, beside a small JSON file with the *key* it
-was built from: a hash of every file the step reads, the settings it runs with, the
-toolkit's source and the installed packages' versions. The next build computes the key
+was built from: a hash of every file the step reads, the options it runs with (the site's
+address, ``--strict``), the toolkit's code and the installed packages' versions. The next build computes the key
 again and, where it matches, reuses the folder without running Pelican or MkDocs.
 
 A key hashes file contents, not modification times, so a checkout, a copy or a touched
@@ -30,7 +30,6 @@ import sysconfig
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -82,7 +81,7 @@ def hash_paths(h: Any, base: Path, names: Iterable[str]) -> None:
             h.update(f"{name}\0absent\0".encode())
 
 
-@lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def toolkit_fingerprint() -> str:
     """The toolkit's own code, Python's version and every installed package's name and version.
 
@@ -215,12 +214,14 @@ class PartCache:
         shutil.rmtree(self.root / ".new", ignore_errors=True)
         if not self.root.is_dir():
             return
-        # Entry files only: a walk of every part folder would touch thousands of built files.
-        for entry_file in [*self.root.glob("*.json"), *self.root.glob("blogs/*.json")]:
-            part = entry_file.relative_to(self.root).with_suffix("").as_posix()
-            if part not in wanted:
-                entry_file.unlink(missing_ok=True)
-                shutil.rmtree(self.folder(part), ignore_errors=True)
+        # Entries and top folders only: a walk of every part would touch thousands of built files.
+        for path in [*self.root.glob("*"), *self.root.glob("blogs/*")]:
+            part = path.relative_to(self.root).with_suffix("").as_posix()
+            if part not in wanted and part != "blogs":
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -230,12 +231,6 @@ def write_json(path: Path, data: Any) -> None:
         json.dump(data, f)
     os.replace(tmp, path)
 
-
-def read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 

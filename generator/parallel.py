@@ -84,7 +84,8 @@ def run(jobs: list[Job], context: Context, workers: int, on_done: Callable[[Outc
         meanwhile: Callable[[], None] | None = None, tick: Callable[[], None] = lambda: None) -> list[Outcome]:
     """Run ``jobs`` on ``workers`` processes; ``on_done`` sees each outcome in the main process.
 
-    ``meanwhile`` runs in the main process while the workers build (after them, with one worker).
+    ``meanwhile`` runs in the main process while the workers build (before the jobs, with one
+    worker); if it raises, the jobs are abandoned and ``on_done`` sees none of them.
     ``tick`` is called as each job ends, from another thread while ``meanwhile`` runs, so that a
     progress bar keeps moving.
     """
@@ -92,6 +93,8 @@ def run(jobs: list[Job], context: Context, workers: int, on_done: Callable[[Outc
     start = _process_start()
     # A fresh worker imports Pelican first: for one job, this process is quicker.
     if workers <= 1 or not jobs or (len(jobs) == 1 and start.get_start_method() != "fork"):
+        if meanwhile:
+            meanwhile()
         _start_worker(context)
         try:
             for job in jobs:
@@ -100,8 +103,6 @@ def run(jobs: list[Job], context: Context, workers: int, on_done: Callable[[Outc
                 on_done(outcomes[-1])
         finally:
             _stop_worker()
-        if meanwhile:
-            meanwhile()
         return outcomes
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=start,
                              initializer=_start_worker, initargs=(context,)) as pool:
