@@ -17,7 +17,7 @@ from generator.exceptions import CouncillorError
 log = logging.getLogger("generator")
 
 #: What a change to should trigger a rebuild, relative to the programme folder or the toolkit.
-WATCHED = ["programme.yml", "councillor_blogs", "council_content", "branding"]
+WATCHED = ["programme.yml", "councillor_blogs", "council_content", "branding", "footprint"]
 TOOLKIT_WATCHED = ["mkdocs.yml", "handbook", "themes"]
 
 
