@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import cache, parallel, progress, publish
+from generator.colours import colour_warnings
 from generator.config import Blog, Project, load_project
 from generator.exceptions import BuildError, ConfigError, Problem
 from generator.logs import recorded
@@ -41,6 +42,8 @@ def validate(project: Project) -> None:
     from generator import blogs, council
 
     problems: list[Problem] = blogs.validate(project) + council.validate(project)
+    for warning in colour_warnings(project.programme.branding):
+        log.warning("%s", warning)
     logo = project.programme.branding.logo
     if logo and not (project.root / logo).is_file():
         problems.append(Problem(project.root / "programme.yml", None, f"the logo '{logo}' is not there",

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-
 from generator.config import Branding
-
-log = logging.getLogger("generator")
 
 #: WCAG 2.2 AA for normal text.
 MIN_CONTRAST = 4.5
@@ -41,14 +37,17 @@ def darken_until_readable(colour: str, against: str = WHITE, ratio: float = MIN_
 
 def brand_colours(branding: Branding) -> dict[str, str]:
     """Colours for the themes: each one readable with white text on it and as text on white."""
-    result = {}
+    return {name.removesuffix("_colour"): darken_until_readable(getattr(branding, name))
+            for name in ("primary_colour", "accent_colour")}
+
+
+def colour_warnings(branding: Branding) -> list[str]:
+    """What to tell the council about each colour the themes had to darken (checked once per build)."""
+    warnings = []
     for name in ("primary_colour", "accent_colour"):
         given = getattr(branding, name)
         safe = darken_until_readable(given)
         if safe != given.lower():
-            log.warning(
-                "branding.%s %s gives contrast %.1f:1 with white (needs %.1f:1); using %s instead",
-                name, given, contrast(given, WHITE), MIN_CONTRAST, safe,
-            )
-        result[name.removesuffix("_colour")] = safe
-    return result
+            warnings.append(f"branding.{name} {given} gives contrast {contrast(given, WHITE):.1f}:1 with white "
+                            f"(needs {MIN_CONTRAST:.1f}:1); using {safe} instead")
+    return warnings

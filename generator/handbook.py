@@ -33,7 +33,7 @@ from mkdocs.utils.meta import get_data
 from pydantic import BaseModel
 
 from generator import yamlfile
-from generator.colours import darken_until_readable
+from generator.colours import brand_colours
 from generator.config import PROGRAMME_FILE, Councillor, Programme, Project, Workshop, toolkit_dir
 from generator.exceptions import BuildError
 from generator.networks import NETWORKS
@@ -182,9 +182,7 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
         branding = programme.branding
         env.globals["handbook"] = {
             "council": programme.council,
-            # The council pages step warns about unreadable colours; adjust them here without repeating it.
-            "brand": {"primary": darken_until_readable(branding.primary_colour),
-                      "accent": darken_until_readable(branding.accent_colour)},
+            "brand": brand_colours(branding),
             "logo_alt": programme.branding.logo_alt or programme.council.name,
             "blogs_url": config.site_url + BLOGS_PATH,
         }
