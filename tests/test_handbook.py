@@ -481,7 +481,6 @@ def test_navigation_drawer_passes_axe(fenmarsh: Handbook, browser, viewport: str
     try:
         page.click("label.md-header__button[for=__drawer]")
         page.wait_for_selector(".md-sidebar--primary .md-nav__link--active", state="visible")
-        page.wait_for_timeout(300)  # the drawer slides in; axe measures colours once it has stopped
         violations = browser_support.axe_violations(page)
         assert violations == [], browser_support.describe(violations)
     finally:

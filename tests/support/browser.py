@@ -65,8 +65,23 @@ def open_page(browser: Browser, url: str, viewport: dict | None = None) -> Visit
     return visit
 
 
+# Colours sampled mid-fade (Material's search panel fades in over 0.4 s) would fail contrast
+# for a reason no reader ever sees, so axe runs only once every finite animation has ended.
+SETTLE_JS = """async () => {
+    const finite = document.getAnimations().filter(
+        a => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+    await Promise.all(finite.map(a => a.finished.catch(() => null)));
+}"""
+
+
+def settle(page: Page) -> None:
+    """Wait until every CSS transition and finite animation on the page has finished."""
+    page.evaluate(SETTLE_JS)
+
+
 def axe_violations(page: Page) -> list[dict]:
-    """Run axe-core with the WCAG 2.2 A and AA rules; returns its violations, simplified."""
+    """Run axe-core with the WCAG 2.2 A and AA rules on the settled page; returns its violations, simplified."""
+    settle(page)
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
