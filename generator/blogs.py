@@ -34,6 +34,11 @@ BLOGS_URL_PATH = "councillors"
 MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty", "toc"]
 
 
+# A picture written as images/photo.jpg (as in the front matter's image:), or ../images/photo.jpg
+# (which GitHub's preview of the post shows), is the blog's own: Pelican links it with {static}.
+LOCAL_IMAGE = re.compile(r'(<img\b[^>]*?\bsrc=")(?:\./|(?:\.\./)+)?images/')
+
+
 class FrontMatterReader(BaseReader):
     """Reads our YAML front matter posts for Pelican (see ``generator.posts``)."""
 
@@ -49,6 +54,7 @@ class FrontMatterReader(BaseReader):
         # [[council:<code>]] lines become quotes of council news, with its short link.
         quotes = shortlinks.quote_extension(post, self.settings["HANDBOOK_URL"])
         html = markdown.markdown(post.body, extensions=[*MARKDOWN_EXTENSIONS, quotes], output_format="html")
+        html = LOCAL_IMAGE.sub(r"\1{static}/images/", html)
         metadata: dict[str, Any] = {
             "title": meta.title,
             "date": post.date,

@@ -23,6 +23,12 @@ from generator.exceptions import Problem
 from generator.networks import NETWORKS
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
+FENCE = re.compile(r"^[ \t]*(```|~~~)")
+# ![](photo.jpg) or ![ ][ref]: Markdown gives the image an empty description.
+UNDESCRIBED_MARKDOWN_IMAGE = re.compile(r"!\[\s*\](\([^)\n]*\)?|\[[^\]\n]*\]?)")
+HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.I)
+HAS_ALT = re.compile(r"\salt\s*=", re.I)
+CODE_SPAN = re.compile(r"(`+).*?\1")
 POSTS_DIR = "posts"
 PAGES_DIR = "pages"
 
@@ -151,7 +157,35 @@ def _parse(path: Path, data: bytes, timezone: str) -> tuple[Post | None, list[Pr
     body_line = first_line + head.count("\n") + 1
     zone = ZoneInfo(timezone)
     date = meta.date if meta.date.tzinfo else meta.date.replace(tzinfo=zone)
-    return Post(path=path, meta=meta, body=body, body_line=body_line, date=date), []
+    return Post(path=path, meta=meta, body=body, body_line=body_line, date=date), _body_problems(path, body, body_line)
+
+
+def undescribed_images(body: str) -> list[tuple[int, str]]:
+    """(0-based line, the image as written) for each image in the body with no alt text.
+
+    An HTML image with ``alt=""`` is left alone: that is how a writer marks an image as
+    decoration on purpose. Images inside code blocks and code spans are examples, not images.
+    """
+    found, fenced = [], False
+    for index, line in enumerate(body.splitlines()):
+        if FENCE.match(line):
+            fenced = not fenced
+            continue
+        if fenced or line.startswith(("    ", "\t")):
+            continue
+        line = CODE_SPAN.sub("", line)
+        found += [(index, m.group(0)) for m in UNDESCRIBED_MARKDOWN_IMAGE.finditer(line)]
+        found += [(index, m.group(0)) for m in HTML_IMAGE.finditer(line) if not HAS_ALT.search(m.group(0))]
+    return found
+
+
+def _body_problems(path: Path, body: str, body_line: int) -> list[Problem]:
+    return [
+        Problem(path, body_line + index, f"has an image with no description (alt text): {written}",
+                "say what the image shows between the square brackets, "
+                "e.g. ![The new blue bins outside the depot](bins.jpg)")
+        for index, written in undescribed_images(body)
+    ]
 
 
 def post_files(content_dir: Path) -> list[Path]:

@@ -37,7 +37,6 @@ SHORT_URL_PATH = "s"
 SHARE_LIMIT = 200
 CODE_LIMIT = 40
 SHORTCODE = re.compile(r"^[ \t]*\[\[council:([^\]]*)\]\][ \t]*$")
-FENCE = re.compile(r"^[ \t]*(```|~~~)")
 DATED_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 ITEM_EXTENSIONS = ["extra", "sane_lists", "smarty"]
 
@@ -163,7 +162,7 @@ def shortcodes(text: str) -> Iterator[tuple[int, str]]:
     """(0-based line index, code) for every ``[[council:<code>]]`` line outside code blocks."""
     fenced = False
     for index, line in enumerate(text.splitlines()):
-        if FENCE.match(line):
+        if posts.FENCE.match(line):
             fenced = not fenced
         elif not fenced and (match := SHORTCODE.match(line)):
             yield index, match.group(1).strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from generator import posts, yamlfile
 from generator.cli import main
-from generator.config import Councillor, load_blog, slugify
+from generator.config import Councillor, load_blog, load_project, slugify
 from generator.scaffold import yaml_scalar
 from tests.conftest import REPO, run_cli
 
@@ -326,8 +327,12 @@ def test_post_needs_a_title_with_letters(jane, title):
         (lambda t: t.replace("---\nWrite", "image:\n  src: images/map.svg\n---\nWrite"), "image:", "'image.alt'"),
         (lambda t: t.replace("---\nWrite", "image:\n  src: images/map.svg\n  alt: ''\n---\nWrite"), "  alt:",
          "'image.alt'"),
+        (lambda t: t.replace("---\nWrite", "---\nThe closure:\n\n![](images/map.svg)\n\nWrite"),
+         "![](images/map.svg)", "has an image with no description (alt text): ![](images/map.svg)"),
+        (lambda t: t.replace("---\nWrite", '---\n<img src="images/map.svg" width="300">\n\nWrite'),
+         "<img", "has an image with no description (alt text): <img"),
     ],
-    ids=["bad date", "no title", "image without alt", "empty alt"],
+    ids=["bad date", "no title", "image without alt", "empty alt", "body image without alt", "html image without alt"],
 )
 def test_a_mistake_in_front_matter_names_the_file_and_line(jane, change, needle, says):
     path = Path(post(jane, "jane-smith", "Road closure", "--date", "2026-05-04").stdout.strip())
@@ -338,6 +343,29 @@ def test_a_mistake_in_front_matter_names_the_file_and_line(jane, change, needle,
     assert result.exit_code != 0
     assert f"{path}:{line_of(path, needle)}" in result.output, result.output
     assert says in result.output and "Traceback" not in result.output
+
+
+def test_described_decorative_and_quoted_images_in_a_post_build(jane):
+    path = Path(post(jane, "jane-smith", "Road closure", "--date", "2026-05-04").stdout.strip())
+    (path.parent.parent / "images").mkdir(exist_ok=True)
+    shutil.copy(REPO / "councillor_blogs" / "grace-okonkwo" / "content" / "images" / "fenside-flood-map.svg",
+                path.parent.parent / "images" / "map.svg")
+    path.write_text(path.read_text(encoding="utf-8").replace("---\nWrite", (
+        "---\n![Map of the closed stretch of Mill Lane](images/map.svg)\n\n"
+        '<img src="../images/map.svg" alt="">\n\n'  # decoration, marked as such on purpose
+        "To add a picture, type `![](photo.jpg)` and describe it between the brackets:\n\n"
+        "```\n![](photo.jpg)\n```\n\nWrite"), 1), encoding="utf-8")
+
+    result = run_cli("build", "--root", jane)
+
+    assert result.exit_code == 0, result.output
+    page = next((jane / "site" / "councillors" / "jane-smith").rglob("road-closure/index.html"))
+    image = re.search(r'<img alt="Map of the closed stretch of Mill Lane" src="([^"]+)"', page.read_text("utf-8"))
+    assert image, "the described image is on the page"
+    site_url = load_project(jane).programme.site.url.rstrip("/") + "/"
+    assert image.group(1).startswith(site_url)
+    assert (jane / "site" / image.group(1).removeprefix(site_url)).is_file()
+    assert f'<img src="{image.group(1)}" alt="">' in page.read_text("utf-8")
 
 
 def test_the_written_settings_pass_the_model_the_build_uses(jane):
