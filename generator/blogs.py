@@ -21,17 +21,17 @@ from pelican.log import console as pelican_console
 from pelican.readers import BaseReader
 from pelican.settings import read_settings
 
-from generator import posts, shortlinks
+from generator import posts, shortlinks, words
 from generator.colours import brand_colours
 from generator.config import Blog, Project, toolkit_dir
 from generator.exceptions import BuildError, Problem
 from generator.logs import recorded
 from generator.networks import NETWORKS, profile_url
+from generator.posts import MARKDOWN_EXTENSIONS
 from generator.syndication import sharekit
 from generator.syndication.ledger import syndication_links
 
 BLOGS_URL_PATH = "councillors"
-MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty", "toc"]
 
 
 # A picture written as images/photo.jpg (as in the front matter's image:), or ../images/photo.jpg
@@ -55,6 +55,8 @@ class FrontMatterReader(BaseReader):
         quotes = shortlinks.quote_extension(post, self.settings["HANDBOOK_URL"])
         html = markdown.markdown(post.body, extensions=[*MARKDOWN_EXTENSIONS, quotes], output_format="html")
         html = LOCAL_IMAGE.sub(r"\1{static}/images/", html)
+        if post.path.parent.name != posts.PAGES_DIR:
+            words.note_rendered(post.body, html)
         metadata: dict[str, Any] = {
             "title": meta.title,
             "date": post.date,

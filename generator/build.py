@@ -98,6 +98,13 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
     pending: dict[str, tuple[dt.datetime, ...]] = {}
     with _strict_warnings(strict) as warnings:
         council_seconds: list[float] = []
+        council_to_build: list[bool] = []
+
+        def build_council_pages() -> None:
+            start = time.perf_counter()
+            _build_council_pages(project, kept, keys[cache.COUNCIL_PART], site_url, day, now,
+                                 keep=lambda: not (strict and warnings))
+            council_seconds.append(time.perf_counter() - start)
 
         def check_then_build_council_pages() -> None:
             # Run by the main process while the workers build the blogs: a problem found here
@@ -108,14 +115,18 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
             zone = project.programme.site.timezone
             pending.update({cache.blog_part(b): _pending_posts(b, zone, now) for b in stale_blogs})
             keys[cache.COUNCIL_PART] = inputs.council(_blog_states(project, keys, kept, pending))
-            if not kept.fresh(cache.COUNCIL_PART, keys[cache.COUNCIL_PART], now):
-                # The council pages read the posts, not the built blogs, so they need not wait for them.
-                start = time.perf_counter()
-                _build_council_pages(project, kept, keys[cache.COUNCIL_PART], site_url, day, now,
-                                     keep=lambda: not (strict and warnings))
-                council_seconds.append(time.perf_counter() - start)
+            if kept.fresh(cache.COUNCIL_PART, keys[cache.COUNCIL_PART], now):
+                return
+            # The council pages read the posts, not the built blogs, so they need not wait for
+            # them, except to reuse the word counts the blog build makes when there are many.
+            if _uncounted_posts(stale_blogs, zone) > COUNT_WHILE_BUILDING:
+                council_to_build.append(True)
+            else:
+                build_council_pages()
 
         _build_parts(project, stale, kept, keys, pending, site_url, strict, jobs, check_then_build_council_pages)
+        if council_to_build:
+            build_council_pages()
         for seconds in council_seconds:
             log.info("Built the council pages in %.1f s", seconds)
     parts = [publish.Part(kept.folder(part), _prefix(part), labels[part]) for part in labels]
@@ -143,6 +154,7 @@ def _build_parts(project: Project, stale: list[str], kept: cache.PartCache, keys
         return f"Built {blog_count} of {len(project.blogs)} blogs{handbook} in {seconds:.1f} s"
 
     def keep(outcome: parallel.Outcome) -> None:
+        cache.learn(outcome.learned)
         # In --strict mode a part that warned fails the build, so the next build must not reuse it.
         if outcome.ok and not (strict and outcome.warned()):
             part = outcome.job.part
@@ -153,6 +165,19 @@ def _build_parts(project: Project, stale: list[str], kept: cache.PartCache, keys
     for outcome in sorted(outcomes, key=lambda o: stale.index(o.job.part)):
         outcome.replay_logs()
     parallel.raise_failures(outcomes, stale)
+
+
+#: Up to this many posts new to the footprint's word count, the main process counts them
+#: while the workers build the blogs; with more, the council pages wait for the blog build,
+#: which renders every post anyway and passes on the counts (``generator.words``).
+COUNT_WHILE_BUILDING = 50
+
+
+def _uncounted_posts(blogs: list[Blog], timezone: str) -> int:
+    from generator import posts, words
+
+    bodies = [post.body for blog in blogs for post in posts.read_all(blog.content_dir, timezone)[0]]
+    return words.uncounted(bodies)
 
 
 def _pending_posts(blog: Blog, timezone: str, now: dt.datetime) -> tuple[dt.datetime, ...]:

@@ -31,7 +31,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from generator.config import Blog, Project, toolkit_dir
@@ -241,27 +241,63 @@ READ_MEMO_FILE = "posts.pickle"
 #: Results of ``remembered`` functions, by function and the hash of the text they were given.
 _remembered: dict[str, dict[bytes, Any]] = {}
 _used: dict[str, set[bytes]] = {}
+_learned: dict[str, dict[bytes, Any]] = {}
 
 
-def remembered(func: Callable[[str], T]) -> Callable[[str], T]:
+class Remembered(Generic[T]):
+    """A pure function of one text whose results are remembered by the text's hash,
+    within and between builds (see ``remembered``)."""
+
+    def __init__(self, func: Callable[[str], T]):
+        functools.update_wrapper(self, func)
+        self.func = func
+        self.name = f"{func.__module__}.{func.__qualname__}"
+        self.table = _remembered.setdefault(self.name, {})
+        self.used = _used.setdefault(self.name, set())
+
+    @staticmethod
+    def _key(text: str) -> bytes:
+        return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+    def __call__(self, text: str) -> T:
+        key = self._key(text)
+        if key not in self.table:
+            self._store(key, self.func(text))
+        self.used.add(key)
+        return self.table[key]
+
+    def knows(self, text: str) -> bool:
+        return self._key(text) in self.table
+
+    def note(self, text: str, value: T) -> None:
+        """Record what the function returns for ``text``, found as a by-product of other work."""
+        self._store(self._key(text), value)
+
+    def _store(self, key: bytes, value: T) -> None:
+        self.table[key] = value
+        _learned.setdefault(self.name, {})[key] = value
+
+
+def remembered(func: Callable[[str], T]) -> Remembered[T]:
     """Remember what a pure function of one text returned, by the text's hash, within and between builds.
 
     For work done on every post at every build whatever changed, such as counting a post's
     words for the council's footprint report.
     """
-    name = f"{func.__module__}.{func.__qualname__}"
-    table = _remembered.setdefault(name, {})
-    used = _used.setdefault(name, set())
+    return Remembered(func)
 
-    @functools.wraps(func)
-    def wrapper(text: str) -> T:
-        key = hashlib.blake2b(text.encode(), digest_size=16).digest()
-        if key not in table:
-            table[key] = func(text)
-        used.add(key)
-        return table[key]
 
-    return wrapper
+def take_learned() -> dict[str, dict[bytes, Any]]:
+    """What this process has newly remembered since last asked: a worker sends it to the main process."""
+    learned = {name: dict(table) for name, table in _learned.items() if table}
+    _learned.clear()
+    return learned
+
+
+def learn(learned: dict[str, dict[bytes, Any]]) -> None:
+    """Take in what a worker remembered (``take_learned``)."""
+    for name, table in learned.items():
+        _remembered.setdefault(name, {}).update(table)
 
 
 def load_read_memo(work_dir: Path) -> None:
@@ -292,6 +328,7 @@ def save_read_memo(work_dir: Path) -> None:
                for key in keys[-2:]}
     posts.read_memo.clear()
     posts.read_memo.update(entries)
+    _learned.clear()
     for name, table in _remembered.items():
         if _used[name]:
             for key in table.keys() - _used[name]:

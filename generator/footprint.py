@@ -6,9 +6,7 @@ one small JSON file per day it runs, and they are committed, so the trend surviv
 on a fresh machine. The snapshot format has room for listening data (followers, replies,
 likes) per network; the report shows those figures wherever a snapshot carries them.
 
-Words are counted as a reader sees them: the post's Markdown is rendered to HTML, the tags
-removed, the text split on white space, and each piece with at least one letter or digit
-counts as a word. Quoted council items are left out, since they are the council's words.
+Words are counted as a reader sees them (see ``generator.words``).
 """
 
 from __future__ import annotations
@@ -19,23 +17,20 @@ import io
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Literal
 
-import markdown
 from jinja2 import Environment
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from generator import posts
-from generator.blogs import MARKDOWN_EXTENSIONS, blog_url
-from generator.cache import remembered
+from generator.blogs import blog_url
 from generator.check import LISTENING_WINDOW_DAYS, Result, Share, Today, check_blog
 from generator.config import Blog, Project
 from generator.exceptions import Problem
 from generator.networks import NETWORKS
-from generator.shortlinks import shortcodes
+from generator.words import count_words
 
 # The handbook's "Measuring your footprint" guide already lives at footprint/.
 FOOTPRINT_URL_PATH = "footprint-report"
@@ -111,38 +106,7 @@ def read_snapshots(project: Project) -> tuple[list[Snapshot], list[Problem]]:
     return sorted(snapshots, key=lambda s: s.date), problems
 
 
-# --- Counting --------------------------------------------------------------------------------
-
-
-class _VisibleText(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.chunks: list[str] = []
-        self._hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self._hidden += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self._hidden:
-            self._hidden -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._hidden:
-            self.chunks.append(data)
-
-
-# Every build counts every post, and converting 2,000 posts to HTML to do it costs seconds.
-@remembered
-def count_words(body: str) -> int:
-    """Words a reader sees in a post's Markdown body (see the module's docstring)."""
-    quotes = {index for index, _ in shortcodes(body)}
-    own = "\n".join(line for index, line in enumerate(body.splitlines()) if index not in quotes)
-    parser = _VisibleText()
-    parser.feed(markdown.markdown(own, extensions=MARKDOWN_EXTENSIONS, output_format="html"))
-    parser.close()
-    return sum(1 for piece in "".join(parser.chunks).split() if any(c.isalnum() for c in piece))
+# --- Months ----------------------------------------------------------------------------------
 
 
 def month_keys(day: dt.date, count: int = MONTHS_SHOWN) -> list[str]:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from generator import cache
 from generator.config import Project
 from generator.exceptions import BuildError, ConfigError, Problem
 
@@ -58,6 +59,8 @@ class Outcome:
     records: list[tuple[str, int, str]]
     error: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    #: What the job's process newly remembered (``generator.cache.take_learned``), such as word counts.
+    learned: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -154,6 +157,7 @@ def _start_worker(context: Context) -> None:
     for name, level in context.levels.items():
         logging.getLogger(name).setLevel(level)
     context.templates_dir.mkdir(parents=True, exist_ok=True)
+    cache.take_learned()  # what a forked worker inherited, the main process knows already
     _context, _templates = context, FileSystemBytecodeCache(str(context.templates_dir))
 
 
@@ -184,7 +188,8 @@ def _run_job(job: Job) -> Outcome:
             error = failure.message
         finally:
             forget_pelican_state()
-    return Outcome(job=job, seconds=time.perf_counter() - start, records=records, error=error, problems=problems)
+    return Outcome(job=job, seconds=time.perf_counter() - start, records=records, error=error, problems=problems,
+                   learned=cache.take_learned())
 
 
 @contextmanager

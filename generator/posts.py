@@ -29,6 +29,9 @@ UNDESCRIBED_MARKDOWN_IMAGE = re.compile(r"!\[\s*\](\([^)\n]*\)?|\[[^\]\n]*\]?)")
 HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.I)
 HAS_ALT = re.compile(r"\salt\s*=", re.I)
 CODE_SPAN = re.compile(r"(`+).*?\1")
+#: The Markdown a post is written in: Python-Markdown's extras (tables, footnotes, attribute
+#: lists…), lists that behave as writers expect, typographic quotes and heading anchors.
+MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty", "toc"]
 POSTS_DIR = "posts"
 PAGES_DIR = "pages"
 

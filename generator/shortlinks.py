@@ -192,10 +192,14 @@ def validate(project: Project) -> list[Problem]:
 # --- The quote box in councillors' posts -------------------------------------------------
 
 
+#: The class of a quoted council item in a post (the footprint's word count leaves it out).
+QUOTE_CLASS = "council-quote"
+
+
 def quote_html(site_url: str, council_name: str, item: Item) -> str:
     link = short_url(site_url, item)
     return (
-        f'<aside class="council-quote" aria-label="{escape(f"From {council_name}")}">\n'
+        f'<aside class="{QUOTE_CLASS}" aria-label="{escape(f"From {council_name}")}">\n'
         f"<blockquote><p>{escape(item.meta.summary.strip())}</p></blockquote>\n"
         f'<p>{escape(item.meta.department)}, {escape(council_name)}: '
         f'<a href="{escape(link)}">{escape(item.meta.title)}</a></p>\n'

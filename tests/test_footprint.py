@@ -17,10 +17,9 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.blogs import MARKDOWN_EXTENSIONS
 from generator.config import load_project
 from generator.footprint import FOOTPRINT_URL_PATH
-from generator.posts import read_all
+from generator.posts import MARKDOWN_EXTENSIONS, read_all
 from tests.conftest import copy_example, run_cli
 from tests.test_council import DAY, add_ledger_mix, assert_accessible, served_build, soup
 from tests.test_shortlinks import QUOTING_POST

@@ -1,0 +1,59 @@
+"""Word counts: the same whether the report renders a post itself or the blog build tells it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from generator import build, words
+from generator.config import load_project
+from generator.footprint import FOOTPRINT_URL_PATH
+from generator.posts import read_all
+from tests.conftest import copy_example, run_cli
+from tests.test_footprint import words_in
+from tests.test_shortlinks import QUOTING_POST
+
+DAY = "2026-11-25"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_report_takes_its_word_counts_from_the_blog_build(tmp_path, monkeypatch, jobs):
+    root = copy_example(tmp_path / "programme")
+    (root / "councillor_blogs" / "amira-patel" / "content" / "posts" / "2026-11-21-new-bin-rounds.md").write_text(
+        QUOTING_POST)
+    # As in a cold build of a big programme: every post is new to the count, so the council
+    # pages wait for the blogs, whose build renders each post and passes its count on.
+    words.count_words.table.clear()
+    monkeypatch.setattr(build, "COUNT_WHILE_BUILDING", 0)
+    rendered_by_the_report: list[str] = []
+    count_alone = words.count_words.func
+    monkeypatch.setattr(words.count_words, "func", lambda body: rendered_by_the_report.append(body) or
+                        count_alone(body))
+
+    result = run_cli("build", "--root", root, "--jobs", jobs, "--date", DAY)
+
+    assert result.exit_code == 0, result.output
+    assert rendered_by_the_report == []
+    report = json.loads((root / "site" / FOOTPRINT_URL_PATH / "data.json").read_text())
+    got = {c["slug"]: c["words"] for c in report["councillors"]}
+    cutoff = min(dt.datetime.now(dt.UTC),
+                 dt.datetime.combine(dt.date.fromisoformat(DAY), dt.time(23, 59, 59), ZoneInfo("Europe/London")))
+    want = {}
+    for blog in load_project(root).blogs:
+        live = [p for p in read_all(blog.content_dir)[0] if not p.is_draft and p.date <= cutoff]
+        want[blog.slug] = sum(words_in(p.body) for p in live)
+    assert got == want
+    assert want["amira-patel"] > 0
+
+
+def test_a_quoted_council_item_is_not_the_councillors_words() -> None:
+    html = ('<p>Our new rounds start soon.</p>\n<aside class="council-quote" aria-label="From Fenmarsh">'
+            "<blockquote><p>Garden waste goes fortnightly.</p></blockquote><p>Waste team: <a>Bins</a></p></aside>"
+            "<p>Ask me at the library.</p><script>var x = 1;</script>")
+    assert words.words_in_html(html) == 10
+    body = "Our new rounds start soon.\n\n[[council:bin-changes]]\n\nAsk me at the library.\n"
+    assert words.count_words.func(body) == 10
+
