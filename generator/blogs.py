@@ -6,8 +6,12 @@ defaults below, so there is no ``pelicanconf.py`` to copy and drift per blog.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import pickle
 import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +25,7 @@ from pelican.log import console as pelican_console
 from pelican.readers import BaseReader
 from pelican.settings import read_settings
 
-from generator import posts, shortlinks, words
+from generator import cache, posts, shortlinks, words
 from generator.colours import brand_colours
 from generator.config import Blog, Project, toolkit_dir
 from generator.exceptions import BuildError, Problem
@@ -39,11 +43,85 @@ BLOGS_URL_PATH = "councillors"
 LOCAL_IMAGE = re.compile(r'(<img\b[^>]*?\bsrc=")(?:\./|(?:\.\./)+)?images/')
 
 
+#: Posts' bodies rendered to HTML, by ``rendered_key``: kept per blog between builds
+#: (``load_rendered``), so a rebuild after one edit renders one post.
+rendered: dict[bytes, str] = {}
+rendered_used: set[bytes] = set()
+
+
+def rendered_key(body: str) -> bytes:
+    return hashlib.blake2b(body.encode(), digest_size=16).digest()
+
+
+def load_rendered(path: Path, fingerprint: str) -> None:
+    rendered.clear()
+    rendered_used.clear()
+    try:
+        with open(path, "rb") as f:
+            saved = pickle.load(f)
+        if saved["fingerprint"] == fingerprint:
+            rendered.update(saved["rendered"])
+    except Exception:
+        return  # missing, old or damaged: the posts are rendered again
+
+
+def save_rendered(path: Path, fingerprint: str) -> None:
+    """Keep the bodies this build used, so edited and deleted posts do not pile up."""
+    kept = {key: rendered[key] for key in rendered_used}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
+    with os.fdopen(fd, "wb") as f:
+        pickle.dump({"fingerprint": fingerprint, "rendered": kept}, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+    rendered.clear()
+    rendered_used.clear()
+
+
 class FrontMatterReader(BaseReader):
     """Reads our YAML front matter posts for Pelican (see ``generator.posts``)."""
 
     enabled = True
     file_extensions: ClassVar[list[str]] = ["md"]
+
+    def __init__(self, settings: dict[str, Any]):
+        super().__init__(settings)
+        # One Markdown converter per blog, reset between posts: making one costs about a
+        # quarter of converting a post.
+        self._post_md: markdown.Markdown | None = None
+        self._quotes: shortlinks.QuoteExtension | None = None
+        self._plain_md: markdown.Markdown | None = None
+
+    def _render(self, post: posts.Post) -> str:
+        """The post's body as HTML; a body already rendered at the last build is not rendered again."""
+        # [[council:<code>]] lines become quotes of council news, whose text lives elsewhere:
+        # a body with one is rendered every time.
+        key = None if next(shortlinks.shortcodes(post.body), None) else rendered_key(post.body)
+        if key in rendered:
+            rendered_used.add(key)
+            return rendered[key]
+        if self._post_md is None:
+            self._quotes = shortlinks.quote_extension(post, self.settings["HANDBOOK_URL"])
+            self._post_md = markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, self._quotes], output_format="html")
+        assert self._quotes is not None
+        self._quotes.source, self._quotes.first_line = post.path, post.body_line
+        html = LOCAL_IMAGE.sub(r"\1{static}/images/", self._convert(self._post_md, post.body))
+        if key is not None:
+            rendered[key] = html
+            rendered_used.add(key)
+        return html
+
+    def _summary_markdown(self) -> markdown.Markdown:
+        if self._plain_md is None:
+            self._plain_md = markdown.Markdown(output_format="html")
+        return self._plain_md
+
+    @staticmethod
+    def _convert(md: markdown.Markdown, text: str) -> str:
+        try:
+            return md.convert(text)
+        finally:
+            md.reset()
+
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         post, problems = posts.read(Path(source_path), self.settings["TIMEZONE"])
@@ -51,10 +129,7 @@ class FrontMatterReader(BaseReader):
             # Already reported with its line by validate(); Pelican logs this and skips the file.
             raise ValueError(str(problems[0]))
         meta = post.meta
-        # [[council:<code>]] lines become quotes of council news, with its short link.
-        quotes = shortlinks.quote_extension(post, self.settings["HANDBOOK_URL"])
-        html = markdown.markdown(post.body, extensions=[*MARKDOWN_EXTENSIONS, quotes], output_format="html")
-        html = LOCAL_IMAGE.sub(r"\1{static}/images/", html)
+        html = self._render(post)
         if post.path.parent.name != posts.PAGES_DIR:
             words.note_rendered(post.body, html)
         metadata: dict[str, Any] = {
@@ -69,7 +144,7 @@ class FrontMatterReader(BaseReader):
         if meta.tags:
             metadata["tags"] = self.process_metadata("tags", meta.tags)
         if meta.summary:
-            metadata["summary"] = markdown.markdown(meta.summary, output_format="html")
+            metadata["summary"] = self._convert(self._summary_markdown(), meta.summary)
             metadata["summary_text"] = meta.summary
         if meta.modified:
             metadata["modified"] = meta.modified.replace(tzinfo=meta.modified.tzinfo or post.date.tzinfo)
@@ -251,19 +326,29 @@ def _quiet_console() -> Iterator[None]:
 
 
 def build_blog(project: Project, blog: Blog, output: Path, site_url: str, strict: bool = False,
-               templates: BytecodeCache | None = None) -> None:
+               templates: BytecodeCache | None = None, rendered_file: Path | None = None) -> None:
     """Build one blog into ``output`` (the blog's own folder in the staging area).
 
     ``templates``: where compiled theme templates are kept; every blog uses the same theme,
-    and without it Pelican compiles every template again for each blog.
+    and without it Pelican compiles every template again for each blog. ``rendered_file``:
+    where the blog's posts rendered to HTML are kept between builds.
     """
     output.mkdir(parents=True, exist_ok=True)
     settings = pelican_settings(project, blog, output, site_url)
     if templates is not None:
         settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": templates}
     # Pelican logs a broken file and carries on; we must not.
-    with recorded("pelican", logging.WARNING if strict else logging.ERROR) as records, _quiet_console():
-        Pelican(settings).run()
+    fingerprint = cache.toolkit_fingerprint()
+    if rendered_file:
+        load_rendered(rendered_file, fingerprint)
+    try:
+        with recorded("pelican", logging.WARNING if strict else logging.ERROR) as records, _quiet_console():
+            Pelican(settings).run()
+        if rendered_file and not records:
+            save_rendered(rendered_file, fingerprint)
+    finally:
+        rendered.clear()
+        rendered_used.clear()
     if records:
         detail = "\n".join(f"  {r.getMessage()}" for r in records)
         raise BuildError(f"the blog in {blog.folder} did not build cleanly:\n{detail}")

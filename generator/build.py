@@ -145,7 +145,7 @@ def _build_parts(project: Project, stale: list[str], kept: cache.PartCache, keys
     work = [parallel.Job(part, "handbook" if part == cache.HANDBOOK_PART else "blog", kept.new_folder(part),
                          blogs_by_part[part].slug if part in blogs_by_part else "")
             for part in stale]
-    context = parallel.Context(project, site_url, strict, kept.root.parent / "templates",
+    context = parallel.Context(project, site_url, strict, kept.root.parent / "templates", kept.root.parent / "rendered",
                                {name: logging.getLogger(name).level for name in parallel.FORWARDED_LOGGERS})
     blog_count = sum(1 for job in work if job.kind == "blog")
 
@@ -209,7 +209,12 @@ def _build_council_pages(project: Project, kept: cache.PartCache, key: str, site
     from generator import council, shortlinks
 
     output = kept.new_folder(cache.COUNCIL_PART)
-    council.build_council_pages(project, output, site_url, day)
+    from jinja2 import FileSystemBytecodeCache
+
+    # Compiled templates are kept with the blogs' (the names differ, so they never mix).
+    templates = kept.root.parent / "templates"
+    templates.mkdir(parents=True, exist_ok=True)
+    council.build_council_pages(project, output, site_url, day, FileSystemBytecodeCache(str(templates)))
     # Council news dated in the future goes live by itself, so the pages are rebuilt then.
     items, _ = shortlinks.read_items(project.root, project.programme.site.timezone)
     pending = tuple(sorted(item.date for item in items if item.date > now))

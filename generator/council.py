@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from generator import check, footprint, hub, posts, shortlinks
 from generator.blogs import BLOGS_URL_PATH, councillor_context
@@ -25,10 +25,12 @@ from generator.exceptions import Problem
 log = logging.getLogger("generator")
 
 
-def environment(project: Project) -> Environment:
+def environment(project: Project, templates: BytecodeCache | None = None) -> Environment:
+    """The council pages' templates; ``templates`` keeps them compiled between builds."""
     themes = toolkit_dir(project.root) / "themes"
     env = Environment(
         loader=FileSystemLoader([themes / "council" / "templates"]),
+        bytecode_cache=templates,
         autoescape=select_autoescape(),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -77,9 +79,10 @@ def footprint_report(project: Project, when: check.Today, site_url: str,
     return footprint.collect(project, published, shares, when, snapshots, site_url)
 
 
-def build_council_pages(project: Project, output: Path, site_url: str, day: dt.date | None = None) -> None:
+def build_council_pages(project: Project, output: Path, site_url: str, day: dt.date | None = None,
+                        templates: BytecodeCache | None = None) -> None:
     """Write the council's pages and the shared assets into ``output``, as of ``day`` (default today)."""
-    env = environment(project)
+    env = environment(project, templates)
     context = page_context(project, site_url)
     when = check.today(project, day)
     paused = check.in_pre_election(project, when)

@@ -49,6 +49,8 @@ class Context:
     site_url: str
     strict: bool
     templates_dir: Path
+    #: Where each blog keeps its posts rendered to HTML between builds.
+    rendered_dir: Path
     levels: dict[str, int] = field(default_factory=dict)
 
 
@@ -181,7 +183,7 @@ def _run_job(job: Job) -> Outcome:
                 from generator import blogs
 
                 blogs.build_blog(ctx.project, ctx.project.blog(job.slug), job.output, ctx.site_url, ctx.strict,
-                                 templates=_templates)
+                                 templates=_templates, rendered_file=ctx.rendered_dir / f"{job.slug}.pickle")
         except ConfigError as failure:
             problems = failure.problems
         except BuildError as failure:

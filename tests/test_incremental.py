@@ -12,8 +12,10 @@ import shutil
 import threading
 from pathlib import Path
 
+import markdown
 import pytest
 
+from generator import posts
 from tests.conftest import REPO, copy_example, run_cli, run_cli_process
 
 SITE_URL = "https://fenmarsh-council.github.io/networked-councillor/"
@@ -105,6 +107,21 @@ def test_only_the_changed_blog_is_rebuilt(example):
     for slug, inode in untouched.items():
         changed = (parts / slug / "index.html").stat().st_ino != inode
         assert changed == (slug == BLOG.name), slug
+
+
+def test_a_rebuild_after_one_edit_renders_only_that_post(example, monkeypatch):
+    build(example, "--jobs", "1")
+    edited, *others = sorted((example / BLOG / "content" / "posts").glob("*.md"))
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more paragraph, added later.\n", encoding="utf-8")
+    converted: list[str] = []
+    convert = markdown.Markdown.convert
+    monkeypatch.setattr(markdown.Markdown, "convert", lambda md, text: converted.append(text) or convert(md, text))
+
+    build(example, "--jobs", "1")
+
+    body = {path: posts.read(path)[0].body for path in [edited, *others]}
+    assert body[edited] in converted
+    assert not [path.name for path in others if body[path] in converted]
 
 
 def test_a_deleted_blog_leaves_the_site(example):
