@@ -21,7 +21,8 @@ HOSTILE = (
     'summary: New times <img src="x" onerror="alert(\'summary\')"> <script>alert("summary")</script> '
     'and <a href="javascript:alert(1)">a link</a>.\n'
     'tags: [surgeries]\n---\n'
-    'My surgeries move in December.\n\n<script>alert("body")</script>\n\n<img src="y" onerror="alert(\'body\')">\n'
+    'My surgeries move in December.\n\n<script>alert("body")</script>\n\n'
+    '<img src="y" alt="" onerror="alert(\'body\')">\n'
 )
 HOSTILE_NO_SUMMARY = (
     '---\ntitle: Notes from the ward walk\ndate: 2026-11-23 12:00\ntags: [roads]\n---\n'
