@@ -206,11 +206,11 @@ def _blog_states(project: Project, keys: dict[str, str], kept: cache.PartCache,
 
 def _build_council_pages(project: Project, kept: cache.PartCache, key: str, site_url: str, day: dt.date | None,
                          now: dt.datetime, keep: Callable[[], bool]) -> None:
+    from jinja2 import FileSystemBytecodeCache
+
     from generator import council, shortlinks
 
     output = kept.new_folder(cache.COUNCIL_PART)
-    from jinja2 import FileSystemBytecodeCache
-
     # Compiled templates are kept with the blogs' (the names differ, so they never mix).
     templates = kept.root.parent / "templates"
     templates.mkdir(parents=True, exist_ok=True)

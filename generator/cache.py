@@ -82,12 +82,10 @@ def hash_paths(h: Any, base: Path, names: Iterable[str]) -> None:
 
 
 @functools.lru_cache(maxsize=1)
-@functools.cache
 def toolkit_fingerprint() -> str:
     """The toolkit's own code, Python's version and every installed package's name and version.
 
     Any upgrade or code change makes every part stale, which is slower once but never wrong.
-    Worked out once per process: code changed while a process runs is not the code it runs.
     """
     h = hashlib.sha256(f"format {CACHE_FORMAT} python {sys.version_info[:2]}".encode())
     package = Path(__file__).resolve().parent
