@@ -122,7 +122,6 @@ class FrontMatterReader(BaseReader):
         finally:
             md.reset()
 
-
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         post, problems = posts.read(Path(source_path), self.settings["TIMEZONE"])
         if post is None:

@@ -187,3 +187,23 @@ def test_a_handbook_page_cannot_take_a_blogs_address(example):
     assert result.returncode != 0
     assert "both write 'councillors/amira-patel/index.html'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_one_posts_markdown_does_not_leak_into_the_next(example):
+    # A blog's posts share one Markdown converter: what one post defines must end with it.
+    folder = example / "councillor_blogs" / "amira-patel" / "content" / "posts"
+    (folder / "2026-11-01-abbreviations.md").write_text(
+        "---\ntitle: What ASB means\ndate: 2026-11-01\n---\n"
+        "The ASB team met on Monday.[^1]\n\n*[ASB]: anti-social behaviour\n\n[^1]: At the civic centre.\n")
+    (folder / "2026-11-02-later.md").write_text(
+        "---\ntitle: Later\ndate: 2026-11-02\n---\nASB came up again.[^note]\n\n[^note]: Twice.\n")
+
+    result = run_cli("build", "--root", example, "--jobs", "1")
+
+    assert result.exit_code == 0, result.output
+    blog = example / "site" / "councillors" / "amira-patel"
+    first = next(blog.rglob("what-asb-means/index.html")).read_text(encoding="utf-8")
+    later = next(blog.rglob("later/index.html")).read_text(encoding="utf-8")
+    assert '<abbr title="anti-social behaviour">ASB</abbr>' in first
+    assert "<abbr" not in later.split("<main", 1)[1]
+    assert 'id="fn:note"' in later and 'id="fn:1"' not in later
