@@ -217,7 +217,8 @@ class Councillor(Model):
     platforms: dict[str, Platform] = {}
     """The social networks they use, by network name."""
     syndication_since: dt.date | None = None
-    """Posts dated before this are never syndicated (set when syndication is first switched on)."""
+    """Posts dated before this are never syndicated (set when syndication is first switched on).
+    A network added after sharing has started begins from the day it is added."""
 
     @field_validator("platforms", mode="before")
     @classmethod

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 import regex
+from twitter_text import parse_tweet
 
 from generator.exceptions import SyndicationError
 
@@ -30,10 +31,6 @@ _GRAPHEME = regex.compile(r"\X")
 # Extended_Pictographic covers emoji whether or not they are drawn as emoji; regional
 # indicators make flags; U+20E3 makes keycaps like 1️⃣.
 _EMOJI_CHAR = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}\u20e3]")
-# Parts of an emoji sequence that a network counts as part of the one emoji.
-_EMOJI_PART = regex.compile(
-    r"[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u200d\ufe0e\ufe0f\u20e3\U000e0020-\U000e007f]"
-)
 _HASHTAG_IN_TEXT = regex.compile(r"(?<![\w#&/])#(\w+)")
 _TRAILING_JUNK = set(" \t\r\n.,;:-–—(/[{\"'“‘")
 
@@ -51,12 +48,25 @@ def utf16_units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _outside_url(text: str, url: str, url_weight: int | None, count: Callable[[str], int]) -> int:
-    """Count ``text`` with ``count``, except each copy of ``url`` weighs ``url_weight`` (None: counted normally)."""
-    if url_weight is None or not url:
-        return count(text)
-    pieces = text.split(url)
-    return sum(count(p) for p in pieces) + url_weight * (len(pieces) - 1)
+def _spans(text: str, url: str) -> list[tuple[int, int]]:
+    """Where each copy of ``url`` stands in ``text``, as (start, end) code point indices."""
+    found, start = [], text.find(url) if url else -1
+    while start >= 0:
+        found.append((start, start + len(url)))
+        start = text.find(url, start + len(url))
+    return found
+
+
+def _weigh_links(text: str, links: list[tuple[int, int]], link_weight: Callable[[str], int],
+                 count: Callable[[str], int]) -> int:
+    """Count ``text`` with ``count``, except that each of the ``links`` spans weighs ``link_weight(span)``."""
+    total = at = 0
+    for start, end in sorted(links):
+        if start < at:  # overlaps one already weighed
+            continue
+        total += count(text[at:start]) + link_weight(text[start:end])
+        at = end
+    return total + count(text[at:])
 
 
 # --- the counting rules, one per network ----------------------------------------------
@@ -68,39 +78,32 @@ def _outside_url(text: str, url: str, url_weight: int | None, count: Callable[[s
 MASTODON_URL_LENGTH = 23
 
 
+# A link Mastodon might shorten: its own rule (twitter-text's, with a scheme) is stricter than
+# this, so a run matched here that Mastodon leaves as text is counted at full length anyway.
+_SCHEME_URL = regex.compile(r"https?://\S+")
+
+
 def mastodon_length(text: str, url: str, url_length: int = MASTODON_URL_LENGTH) -> int:
-    return _outside_url(text, url, url_length, lambda t: len(graphemes(t)))
+    """Graphemes, with the post's own link at ``url_length``; any other link in the text counts
+    ``url_length`` or its full length, whichever is more, since it is not known how Mastodon reads it."""
+    own = _spans(text, url)
+    others = [m.span() for m in _SCHEME_URL.finditer(text)]
+    links = own + [(s, e) for s, e in others if not any(s < oe and os < e for os, oe in own)]
+
+    def link_weight(link: str) -> int:
+        return url_length if link == url else max(url_length, len(graphemes(link)))
+
+    return _weigh_links(text, links, link_weight, lambda t: len(graphemes(t)))
 
 
-#: X weighs each code point by the twitter-text v3 configuration: 1 inside these ranges,
-#: 2 elsewhere (CJK, most symbols); an emoji sequence weighs 2 however many code points it
-#: has; every URL weighs 23; the text is NFC-normalised first.
+#: X weighs text by twitter-text's v3 configuration: most Latin text 1, CJK and most symbols
+#: 2, an emoji sequence 2, every link 23 (a bare ``fixmystreet.com`` is one; an address on a
+#: top-level domain twitter-text does not know is not), after NFC normalisation. twitter-text
+#: is the library X publishes for exactly this count, so it is used rather than copied; its
+#: emoji list predates some newer emoji, which it then counts by their parts: more, never less.
 #: https://docs.x.com/fundamentals/counting-characters
-#: https://github.com/twitter/twitter-text/blob/master/config/v3.json
-X_WEIGHT_RANGES: tuple[tuple[int, int], ...] = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
-X_DEFAULT_WEIGHT = 2
-X_URL_LENGTH = 23
-
-
-def x_char_weight(char: str) -> int:
-    point = ord(char)
-    for start, end in X_WEIGHT_RANGES:
-        if start <= point <= end:
-            return 1
-    return X_DEFAULT_WEIGHT
-
-
-def _x_cluster_weight(cluster: str) -> int:
-    if is_emoji(cluster):
-        # The emoji sequence weighs 2; anything else stuck to it (a combining mark) is
-        # counted on its own, as twitter-text does outside its emoji match.
-        return X_DEFAULT_WEIGHT + sum(x_char_weight(c) for c in cluster if not _EMOJI_PART.match(c))
-    return sum(x_char_weight(c) for c in cluster)
-
-
 def x_length(text: str, url: str) -> int:
-    text = unicodedata.normalize("NFC", text)
-    return _outside_url(text, url, X_URL_LENGTH, lambda t: sum(_x_cluster_weight(g) for g in graphemes(t)))
+    return parse_tweet(text).weightedLength
 
 
 #: Bluesky: at most 300 graphemes and 3,000 UTF-8 bytes in app.bsky.feed.post's text; the

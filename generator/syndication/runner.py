@@ -170,6 +170,7 @@ def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, sit
     hand = [NETWORKS[n].label for n in NETWORKS if n in blog.councillor.platforms and n not in automated_networks(blog)]
     if hand:
         report.by_hand[blog.slug] = hand
+    already_on = any(book.baseline(n) for n in NETWORKS)
     for name in automated_networks(blog):
         if only and name != only:
             continue
@@ -190,7 +191,10 @@ def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, sit
 
         baseline = book.baseline(name)
         if baseline is None:
-            baseline = dt.datetime.combine(since, dt.time(0, 0), zone) if since else now
+            # `syndication_since` says where a blog's sharing starts; a network added after that
+            # starts from the day it is added, rather than receiving every post since.
+            first = since and not already_on
+            baseline = dt.datetime.combine(since, dt.time(0, 0), zone) if first else now
             if live:  # syndication is switched on for this network from here: older posts are never sent
                 book.set_baseline(name, baseline)
                 book.save()
@@ -254,6 +258,8 @@ def sync(adapter: Adapter, book: ledger.Ledger, key: str, slug: str, draft: Draf
         return Result(blog, slug, name, "error", detail=error.message), None
     except NetworkError as error:
         return failed(error, must_check), error if isinstance(error, AuthError) else None
+    except Exception as error:
+        return failed(_unexpected(adapter, error), must_check), None
 
     if not live:
         if status in (None, ledger.PREVIEW):
@@ -286,6 +292,18 @@ def sync(adapter: Adapter, book: ledger.Ledger, key: str, slug: str, draft: Draf
         return failed(error, must_check or error.ambiguous), error
     except NetworkError as error:
         return failed(error, must_check or error.ambiguous), None
+    except Exception as error:
+        # It may have come after the network took the post, so the next run looks before it posts.
+        return failed(_unexpected(adapter, error), True), None
+
+
+def _unexpected(adapter: Adapter, error: Exception) -> NetworkError:
+    """An answer the adapter did not expect (a changed API, a proxy's error page) fails this one post,
+    never the run: the other posts, networks and blogs still go ahead."""
+    return NetworkError(f"{adapter.label} gave an answer that could not be understood "
+                        f"({type(error).__name__}: {redact(str(error), adapter.secrets())})",
+                        "try again at the next run; if it keeps happening, report this message with the "
+                        "network's name")
 
 
 def _scrub(result: Result, adapter: Adapter) -> Result:
