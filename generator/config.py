@@ -173,6 +173,9 @@ class Platform(Model):
     """The profile's web address, where it cannot be worked out from the handle."""
     syndicate: bool | None = None
     """Post new blog posts here automatically (default: yes, except X, which charges per post)."""
+    personal: bool = False
+    """Facebook only: this is a personal profile, not a Page. No program may post to a personal
+    profile, so its posts go in the share kit to share by hand."""
 
 
 class Surgery(Model):
@@ -234,7 +237,7 @@ class Councillor(Model):
 
     def syndicates_to(self, network: str) -> bool:
         platform = self.platforms.get(network)
-        if platform is None:
+        if platform is None or (network == "facebook" and platform.personal):
             return False
         if platform.syndicate is None:
             return NETWORKS[network].syndicate_by_default

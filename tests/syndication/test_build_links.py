@@ -23,6 +23,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     book.set_row(key, "mastodon", slug=slug, url=url, status="done", remote_id="1", remote_url="https://social.fenmarsh.example/@sianpj/1")
     book.set_row(key, "facebook", slug=slug, url=url, status="error", error="token expired")
     book.save()
+    # Imran also lists his personal Facebook profile, which no program may post to.
+    imran = root / "councillor_blogs" / "imran-haque" / "councillor.yml"
+    imran.write_text(imran.read_text(encoding="utf-8") +
+                     "  facebook:\n    handle: imran.haque.1988\n    personal: true\n", encoding="utf-8")
     result = run_cli("build", "--root", root, "--base-url", SITE_URL)
     assert result.exit_code == 0, result.output
     return root
@@ -49,9 +53,17 @@ def test_the_share_kit_is_built_only_for_hand_shared_networks_and_linked_from_no
     html = kit.read_text(encoding="utf-8")
     assert '<meta name="robots" content="noindex, nofollow">' in html
     assert "Copy text for Nextdoor" in html
+    assert "Copy text for Facebook" in html  # a personal profile is shared by hand
     for page in (site / "councillors").rglob("*.html"):
         if "share-kit" not in page.parts:
             assert "share-kit" not in page.read_text(encoding="utf-8"), page
+
+
+def test_a_personal_facebook_profile_is_never_posted_to(built):
+    result = run_cli("syndicate", "--root", built, "--blog", "imran-haque", "--dry-run", "--base-url", SITE_URL)
+    assert result.exit_code == 0, result.output
+    assert "shared by hand from councillors/imran-haque/share-kit/: Facebook, Nextdoor" in result.output
+    assert "would send" not in result.output and "NC_IMRAN_HAQUE_FACEBOOK" not in result.output
 
 
 def test_the_share_kit_passes_axe_and_copies(built, browser):
