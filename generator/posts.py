@@ -112,6 +112,10 @@ class Post:
     def is_draft(self) -> bool:
         return self.meta.status == "draft"
 
+    def source(self, content_dir: Path) -> str:
+        """The post's file under the blog's posts folder, e.g. '2026-11-02-bins.md': how the ledger knows it."""
+        return self.path.relative_to(content_dir / POSTS_DIR).as_posix()
+
     def is_published(self, now: dt.datetime) -> bool:
         """Live on the site: not a draft and not dated in the future."""
         return not self.is_draft and self.date <= now

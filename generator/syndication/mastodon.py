@@ -65,7 +65,8 @@ class MastodonAdapter(Adapter):
     CREDENTIALS: ClassVar[tuple[str, ...]] = ("TOKEN",)
     IDEMPOTENT: ClassVar[bool] = True
     TOKEN_HELP: ClassVar[str] = ("in Mastodon, go to Preferences > Development, open the application (or make one "
-                                 "with the write:statuses and read:statuses scopes), copy its access token and save "
+                                 "with the write:statuses, read:statuses and read:accounts scopes), copy its access "
+                                 "token and save "
                                  "it as the secret named above")
 
     @staticmethod

@@ -170,6 +170,13 @@ def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, sit
     hand = [NETWORKS[n].label for n in NETWORKS if n in blog.councillor.platforms and n not in automated_networks(blog)]
     if hand:
         report.by_hand[blog.slug] = hand
+    if only and only in blog.councillor.platforms and only not in automated_networks(blog):
+        # Asked for by name but not shared automatically: say so rather than print nothing.
+        can_turn_on = NETWORKS[only].automated and not blog.councillor.platforms[only].personal
+        fix = (f"to share automatically, set 'syndicate: true' under {only} in "
+               f"councillor_blogs/{blog.slug}/councillor.yml" if can_turn_on else "")
+        report.results.append(Result(blog.slug, "", only, "skipped", fix=fix,
+                                     detail=f"not shared automatically; it is in councillors/{blog.slug}/share-kit/"))
     already_on = any(book.baseline(n) for n in NETWORKS)
     for name in automated_networks(blog):
         if only and name != only:
@@ -202,8 +209,7 @@ def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, sit
         for post in live_posts:
             if post.date < baseline or (since and post.date.date() < since):
                 continue
-            key = book.key_for(post.path.relative_to(blog.content_dir / posts_module.POSTS_DIR).as_posix(),
-                               post.slug)
+            key = book.key_for(post.source(blog.content_dir), post.slug)
             row = book.row(key, name)
             if row and row.get("status") == ledger.DONE:
                 continue

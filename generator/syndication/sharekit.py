@@ -139,7 +139,7 @@ def record_hand_share(root: Path, blog_slug: str, post_ref: str, network: str, u
     post = matches[0]
     now = now or dt.datetime.now(dt.UTC)
     book = ledger.load(blog.folder)
-    key = book.key_for(post.path.name, post.slug)
+    key = book.key_for(post.source(blog.content_dir), post.slug)
     book.mark_done(key, network, slug=post.slug,
                    url=f"{blog_url(project.programme.site.url, blog.slug)}/{post_path(post)}",
                    text="(shared by hand)", remote_id=url, remote_url=url, attempted_at=None, when=now)
