@@ -51,6 +51,10 @@ FB_DUPLICATE = {"error": {"message": "Duplicate status message", "type": "OAuthE
 #: Code 2, a temporary service problem (same guide).
 FB_TEMPORARY = {"error": {"message": "An unexpected error has occurred. Please retry your request later.",
                           "type": "OAuthException", "code": 2, "fbtrace_id": "AbCdEfGh124"}}
+#: Code 4, the application's request limit reached (rate-limiting guide; Threads answers the same).
+#: https://developers.facebook.com/docs/graph-api/overview/rate-limiting
+FB_THROTTLED = {"error": {"message": "(#4) Application request limit reached", "type": "OAuthException", "code": 4,
+                          "is_transient": True, "fbtrace_id": "AbCdEfGh125"}}
 #: GET /{page-id}/posts?fields=id,message,permalink_url.
 #: https://developers.facebook.com/docs/graph-api/reference/page/feed
 FB_POSTS = {"data": [{"id": "546349135390552_1116692661689527",
@@ -68,6 +72,11 @@ LI_EXPIRED = {"message": "The token used in the request has expired", "serviceEr
 LI_DUPLICATE = {"message": "Content is a duplicate of urn:li:share:6844785523593134080", "status": 422}
 LI_NOT_PERMITTED = {"message": "Not enough permissions to access: posts.FINDER-author.20260501",
                     "serviceErrorCode": 100, "status": 403}
+
+#: Too many calls in the last hour (429), with the wait in Retry-After.
+#: https://learn.microsoft.com/en-us/linkedin/shared/api-guide/concepts/rate-limits
+LI_THROTTLED = {"message": "Resource level throttle APPLICATION DAY limit for calls to this resource is reached.",
+                "status": 429}
 
 # --- Threads: https://developers.facebook.com/documentation/threads/posts -----------------------
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from urllib.parse import parse_qs
 
 import pytest
+import requests
 
 from generator.syndication import ledger
 from generator.syndication.compose import x_length
@@ -329,9 +331,12 @@ def kill_after_first_accept(monkeypatch):
 class FakeNetwork:
     """A stateful stand-in serving the recorded payloads: POST adds a post, the lookup lists them."""
 
-    def __init__(self, network: str):
+    def __init__(self, network: str, answer_lost: bool = False):
         self.network = network
         self.posts: list[dict] = []
+        self.containers: dict[str, str] = {}
+        #: Take the first post but never answer, as when the connection drops after the server acted.
+        self.answer_lost = answer_lost
 
     def install(self, mock) -> None:
         if self.network == "x":
@@ -344,8 +349,28 @@ class FakeNetwork:
         elif self.network == "linkedin":
             mock.add_callback("POST", f"{LI_BASE}/rest/posts", callback=self.create)
             mock.add_callback("GET", f"{LI_BASE}/rest/posts", callback=self.listing)
+        elif self.network == "threads":
+            mock.add_callback("POST", f"{TH_BASE}/1789/threads", callback=self.contain)
+            mock.add_callback("POST", f"{TH_BASE}/1789/threads_publish", callback=self.create)
+            mock.add_callback("GET", f"{TH_BASE}/1789/threads", callback=self.listing)
+            mock.add_callback("GET", re.compile(re.escape(TH_BASE) + r"/\d{6,}(\?.*)?$"), callback=self.permalink)
+
+    def contain(self, request):
+        container = f"1788961569192{len(self.containers) + 1:04d}"
+        self.containers[container] = parse_qs(request.body)["text"][0]
+        return 200, {}, json.dumps({"id": container})
+
+    def permalink(self, request):
+        media = request.url.split("?")[0].rsplit("/", 1)[1]
+        return 200, {}, json.dumps({"id": media, "permalink": f"https://www.threads.net/@amirapatel/post/{media}"})
 
     def create(self, request):
+        status, headers, body = self._create(request)
+        if self.answer_lost and len(self.posts) == 1:
+            raise requests.exceptions.ReadTimeout("the server took the post, but its answer never came")
+        return status, headers, body
+
+    def _create(self, request):
         number = len(self.posts) + 1
         if self.network == "x":
             text = json.loads(request.body)["text"]
@@ -365,6 +390,11 @@ class FakeNetwork:
             urn = f"urn:li:share:68447855235931{number:05d}"
             self.posts.append({"id": urn, "commentary": body["commentary"], "content": body["content"]})
             return 201, {"x-restli-id": urn}, ""
+        if self.network == "threads":
+            media = f"1800284145206{number:04d}"
+            text = self.containers[parse_qs(request.body)["creation_id"][0]]
+            self.posts.append({"id": media, "text": text, "permalink": f"https://www.threads.net/@amirapatel/{media}"})
+            return 200, {}, json.dumps({"id": media})
         raise AssertionError(self.network)
 
     def listing(self, request):
@@ -373,7 +403,7 @@ class FakeNetwork:
         return 200, {}, json.dumps({"data": self.posts})
 
 
-@pytest.mark.parametrize("network", ["x", "facebook", "linkedin"])
+@pytest.mark.parametrize("network", ["x", "facebook", "linkedin", "threads"])
 def test_killed_after_the_network_accepted_a_post(tmp_path, monkeypatch, network):
     programme = programme_for(tmp_path, network)
     fake = FakeNetwork(network)
@@ -391,4 +421,42 @@ def test_killed_after_the_network_accepted_a_post(tmp_path, monkeypatch, network
     assert len(fake.posts) == 2
     found = rows(programme, network)
     assert {r["status"] for r in found.values()} == {"done"}
+    assert found["bin-collections-change-in-march"]["remote_id"] == fake.posts[0]["id"]
+
+
+# --- rate limits and lost answers ---------------------------------------------------------------
+
+#: The first answer each network gives when it is limiting requests, and how long it asks to wait.
+THROTTLED = {
+    # Graph APIs say so in the body (code 4: application request limit), with status 400.
+    "facebook": (f"{FB_BASE}/546349135390552/feed", 400, P.FB_THROTTLED, {}),
+    "threads": (f"{TH_BASE}/1789/threads", 400, P.FB_THROTTLED, {}),
+    "linkedin": (f"{LI_BASE}/rest/posts", 429, P.LI_THROTTLED, {"Retry-After": "7"}),
+}
+
+
+@pytest.mark.parametrize("network", sorted(THROTTLED))
+def test_a_network_limiting_requests_is_waited_for_then_the_post_goes_out_once(tmp_path, network):
+    programme = programme_for(tmp_path, network)
+    url, status, body, headers = THROTTLED[network]
+    fake, sleeps = FakeNetwork(network), Sleeps()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add(responses.POST, url, json=body, status=status, headers=headers)  # answered first, once
+        fake.install(mock)
+        report = syndicate(programme, network, sleep=sleeps)
+    assert [r.status for r in report.results] == ["sent", "sent"]
+    assert len(fake.posts) == 2
+    assert sleeps == ([7.0] if headers else [2.0])
+
+
+@pytest.mark.parametrize("network", ["facebook", "linkedin", "threads"])
+def test_an_answer_lost_after_the_network_took_the_post_is_looked_up_not_posted_again(tmp_path, network):
+    programme = programme_for(tmp_path, network)
+    fake = FakeNetwork(network, answer_lost=True)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        fake.install(mock)
+        report = syndicate(programme, network)
+    assert [r.status for r in report.results] == ["sent", "sent"]
+    assert len(fake.posts) == 2  # not three
+    found = rows(programme, network)
     assert found["bin-collections-change-in-march"]["remote_id"] == fake.posts[0]["id"]
