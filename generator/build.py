@@ -12,12 +12,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import cache, parallel, progress, publish
 from generator.colours import colour_warnings
-from generator.config import Blog, Project, load_project
+from generator.config import Blog, Period, Project, load_project
 from generator.exceptions import BuildError, ConfigError, Problem
 from generator.logs import recorded
+
+if TYPE_CHECKING:
+    from generator.shortlinks import Item
 
 log = logging.getLogger("generator")
 
@@ -113,7 +117,9 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
             # A blog whose inputs are unchanged passed these checks when it was last built.
             validate(project.model_copy(update={"blogs": stale_blogs}))
             zone = project.programme.site.timezone
-            pending.update({cache.blog_part(b): _pending_posts(b, zone, now) for b in stale_blogs})
+            items = _council_items(project)
+            pending.update({cache.blog_part(b): _pending_posts(b, zone, now, items, project.programme.pre_election)
+                            for b in stale_blogs})
             keys[cache.COUNCIL_PART] = inputs.council(_blog_states(project, keys, kept, pending))
             if kept.fresh(cache.COUNCIL_PART, keys[cache.COUNCIL_PART], now):
                 return
@@ -180,13 +186,22 @@ def _uncounted_posts(blogs: list[Blog], timezone: str) -> int:
     return words.uncounted(bodies)
 
 
-def _pending_posts(blog: Blog, timezone: str, now: dt.datetime) -> tuple[dt.datetime, ...]:
-    """When the blog's posts and pages dated in the future appear: its output changes by itself then."""
-    from generator import posts
+def _council_items(project: Project) -> list[Item]:
+    from generator import shortlinks
+
+    return shortlinks.read_items(project.root, project.programme.site.timezone)[0]
+
+
+def _pending_posts(blog: Blog, timezone: str, now: dt.datetime, items: list[Item],
+                   period: Period | None) -> tuple[dt.datetime, ...]:
+    """When the blog's output changes by itself: posts and pages dated in the future appear, and
+    council news quoted in a post comes out, or is held for the pre-election period."""
+    from generator import posts, shortlinks
 
     files = posts.post_files(blog.content_dir) + sorted((blog.content_dir / posts.PAGES_DIR).glob("*.md"))
-    found = [posts.read(path, timezone)[0] for path in files]
-    return tuple(sorted(p.date for p in found if p is not None and not p.is_draft and p.date > now))
+    found = [p for p in (posts.read(path, timezone)[0] for path in files) if p is not None and not p.is_draft]
+    changes = [p.date for p in found if p.date > now] + shortlinks.quote_changes(found, items, period, now)
+    return tuple(sorted(set(changes)))
 
 
 def _blog_states(project: Project, keys: dict[str, str], kept: cache.PartCache,
@@ -208,7 +223,7 @@ def _build_council_pages(project: Project, kept: cache.PartCache, key: str, site
                          now: dt.datetime, keep: Callable[[], bool]) -> None:
     from jinja2 import FileSystemBytecodeCache
 
-    from generator import council, shortlinks
+    from generator import council
 
     output = kept.new_folder(cache.COUNCIL_PART)
     # Compiled templates are kept with the blogs' (the names differ, so they never mix).
@@ -216,8 +231,7 @@ def _build_council_pages(project: Project, kept: cache.PartCache, key: str, site
     templates.mkdir(parents=True, exist_ok=True)
     council.build_council_pages(project, output, site_url, day, FileSystemBytecodeCache(str(templates)))
     # Council news dated in the future goes live by itself, so the pages are rebuilt then.
-    items, _ = shortlinks.read_items(project.root, project.programme.site.timezone)
-    pending = tuple(sorted(item.date for item in items if item.date > now))
+    pending = tuple(sorted(item.date for item in _council_items(project) if item.date > now))
     if keep():
         kept.keep(cache.COUNCIL_PART, output, cache.Entry(key, pending))
 

@@ -17,7 +17,7 @@ import markdown
 import nh3
 from jinja2 import Environment
 
-from generator import posts
+from generator import posts, shortlinks
 from generator.blogs import blog_url, post_path
 from generator.config import Blog
 
@@ -65,7 +65,9 @@ def summary_html(post: posts.Post) -> str:
     """The post's summary, or else its opening words, as sanitised HTML."""
     if post.meta.summary:
         return sanitise(markdown.markdown(post.meta.summary, output_format="html"))
-    text = html.unescape(nh3.clean(markdown.markdown(post.body, output_format="html"), tags=set()))
+    # A quoted council item is the council's words, not the councillor's, and may not be out yet.
+    body = shortlinks.without_shortcodes(post.body)
+    text = html.unescape(nh3.clean(markdown.markdown(body, output_format="html"), tags=set()))
     words = text.split()
     opening = " ".join(words[:SUMMARY_WORDS]) + (" …" if len(words) > SUMMARY_WORDS else "")
     return f"<p>{html.escape(opening)}</p>"

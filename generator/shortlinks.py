@@ -27,7 +27,7 @@ from markupsafe import escape
 from pydantic import BaseModel, ConfigDict, Field
 
 from generator import posts, yamlfile
-from generator.config import PROGRAMME_FILE, SLUG, Programme, Project
+from generator.config import PROGRAMME_FILE, SLUG, Period, Programme, Project
 from generator.exceptions import BuildError, Problem
 
 CONTENT_DIR = "council_content"
@@ -196,8 +196,19 @@ def validate(project: Project) -> list[Problem]:
 QUOTE_CLASS = "council-quote"
 
 
-def quote_html(site_url: str, council_name: str, item: Item) -> str:
+def quote_html(site_url: str, council_name: str, item: Item, state: ItemState = "live",
+               period: Period | None = None) -> str:
+    """The quote box; an item that is not out yet, or is held, shows none of its words until it is."""
     link = short_url(site_url, item)
+    if state != "live":
+        when = (f"from {item.date:%-d %B %Y}" if state == "scheduled" else
+                f"after the pre-election period ends on {period.end:%-d %B %Y}" if period else "later")
+        return (
+            f'<aside class="{QUOTE_CLASS} {QUOTE_CLASS}--waiting" aria-label="{escape(f"From {council_name}")}">\n'
+            f'<p>{escape(council_name)} news quoted here appears {escape(when)}: '
+            f'<a href="{escape(link)}">{escape(link)}</a></p>\n'
+            f"</aside>"
+        )
     return (
         f'<aside class="{QUOTE_CLASS}" aria-label="{escape(f"From {council_name}")}">\n'
         f"<blockquote><p>{escape(item.meta.summary.strip())}</p></blockquote>\n"
@@ -225,7 +236,8 @@ class _QuotePreprocessor(Preprocessor):
             if item is None:
                 where = f"{self.extension.source}:{self.extension.first_line + index}"
                 raise BuildError(f"{where}: there is no council item with the code '{found[index]}'")
-            html = quote_html(self.extension.site_url, self.extension.council_name, item)
+            html = quote_html(self.extension.site_url, self.extension.council_name, item,
+                              self.extension.state(item), self.extension.pre_election)
             # Blank lines either side make the stashed HTML a block of its own, never part of a paragraph.
             out += ["", self.md.htmlStash.store(html), ""]
         return out
@@ -235,10 +247,18 @@ class QuoteExtension(Extension):
     """Turns a ``[[council:<code>]]`` line into a quote of the council item, with its short link."""
 
     def __init__(self, items: dict[str, Item], site_url: str, council_name: str,
-                 source: Path | None = None, first_line: int = 1):
+                 source: Path | None = None, first_line: int = 1, now: dt.datetime | None = None,
+                 pre_election: Period | None = None):
         super().__init__()
         self.items, self.site_url, self.council_name = items, site_url, council_name
         self.source, self.first_line = source, first_line
+        self.now, self.pre_election = now or dt.datetime.now(dt.UTC), pre_election
+
+    def state(self, item: Item) -> ItemState:
+        """The item's state now, as the council pages show it (they may be built for another day)."""
+        period = self.pre_election
+        day = self.now.astimezone(item.date.tzinfo).date()
+        return item.state(self.now, period is not None and period.contains(day))
 
     def extendMarkdown(self, md: Markdown) -> None:
         # Before 'html_block' (20) stashes raw HTML, after 'normalize_whitespace' (30).
@@ -249,10 +269,31 @@ def quote_extension(post: posts.Post, site_url: str) -> QuoteExtension:
     """The quote extension for one post, with the items of the programme the post belongs to."""
     root = _programme_root(post.path)
     items: dict[str, Item] = {}
-    council_name = ""
+    council_name, period = "", None
     if root is not None:
-        items, council_name = _programme_items(root, _stamp(root))
-    return QuoteExtension(items, site_url, council_name, post.path, post.body_line)
+        items, council_name, period = _programme_items(root, _stamp(root))
+    return QuoteExtension(items, site_url, council_name, post.path, post.body_line, pre_election=period)
+
+
+def quote_changes(found: list[posts.Post], items: list[Item], period: Period | None,
+                  now: dt.datetime) -> list[dt.datetime]:
+    """When a quote in these posts changes by itself: a quoted item comes out, or the pre-election
+    period starts or ends (so a blog that quotes council news is rebuilt then)."""
+    quoted = {code for post in found for _, code in shortcodes(post.body)}
+    if not quoted:
+        return []
+    zone = items[0].date.tzinfo if items else dt.UTC
+    times = [item.date for item in items if item.code in quoted]
+    if period is not None:
+        times += [dt.datetime.combine(period.start, dt.time(0), zone),
+                  dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(0), zone)]
+    return [when for when in times if when > now]
+
+
+def without_shortcodes(text: str) -> str:
+    """``text`` without its quote lines: the councillor's own words."""
+    quotes = {index for index, _ in shortcodes(text)}
+    return "\n".join(line for index, line in enumerate(text.splitlines()) if index not in quotes)
 
 
 def _programme_root(path: Path) -> Path | None:
@@ -268,12 +309,14 @@ def _stamp(root: Path) -> tuple[tuple[str, int], ...]:
 
 
 @lru_cache(maxsize=8)
-def _programme_items(root: Path, stamp: tuple[tuple[str, int], ...]) -> tuple[dict[str, Item], str]:
+def _programme_items(root: Path, stamp: tuple[tuple[str, int], ...]
+                     ) -> tuple[dict[str, Item], str, Period | None]:
     # Every post of every blog asks; reading the items once per change keeps big cohorts quick.
     programme, _ = yamlfile.load(Programme, root / PROGRAMME_FILE)
-    zone = programme.site.timezone if programme else "Europe/London"
-    items, _ = read_items(root, zone)
-    return {item.code: item for item in items}, programme.council.name if programme else ""
+    if programme is None:
+        return {}, "", None
+    items, _ = read_items(root, programme.site.timezone)
+    return {item.code: item for item in items}, programme.council.name, programme.pre_election
 
 
 # --- Pages: news/<slug>/ for each live item, s/<code>/ for every item ------------------------

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,9 +22,18 @@ QUOTING_POST = (
 )
 
 
+def set_pre_election(root: Path, start: dt.date, end: dt.date) -> None:
+    programme = root / "programme.yml"
+    text = programme.read_text(encoding="utf-8")
+    text = re.sub(r"pre_election:\n  start: .*\n  end: .*\n", f"pre_election:\n  start: {start}\n  end: {end}\n", text)
+    programme.write_text(text, encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def linked(tmp_path_factory) -> Iterator[tuple[Path, Path, str]]:
     root = copy_example(tmp_path_factory.mktemp("shortlinks") / "programme")
+    # A quote follows the real clock, as posts do: keep the example's pre-election period out of the way.
+    set_pre_election(root, dt.date(2020, 4, 1), dt.date(2020, 5, 7))
     posts = root / "councillor_blogs" / "amira-patel" / "content" / "posts"
     (posts / "2026-11-21-new-bin-rounds.md").write_text(QUOTING_POST)
     with served_build(root, "--date", DAY.isoformat()) as (site, url, _):
@@ -149,3 +161,48 @@ def test_a_code_inside_a_code_block_is_left_alone(tmp_path):
     page = (root / "site" / "councillors" / "amira-patel" / "2026" / "11" / "how-to-quote-council-news"
             / "index.html").read_text()
     assert "[[council:no-such-item]]" in page
+
+
+#: News the council has written but not yet published: none of its words may appear before its day.
+NOT_OUT_YET = ("---\ntitle: A new depot for Fenmarsh\ndate: 2099-01-04 09:00\ndepartment: Waste and recycling\n"
+               "summary: EMBARGOED the depot moves to Quay Road.\ncode: depot\n---\nEMBARGOED details.\n")
+QUOTES_BOTH = ("---\ntitle: News from the council this week\ndate: 2026-11-22 10:00\n---\n"
+               "[[council:depot]]\n\n[[council:bin-changes]]\n\nMore at my surgery on Saturday.\n")
+POST_PAGE = "councillors/amira-patel/2026/11/news-from-the-council-this-week/index.html"
+
+
+def test_a_quote_shows_no_words_of_news_not_out_yet_or_held_before_an_election(tmp_path):
+    root = copy_example(tmp_path / "programme")
+    set_pre_election(root, dt.date(2020, 4, 1), dt.date(2020, 5, 7))
+    (root / "council_content" / "2099-01-04-depot.md").write_text(NOT_OUT_YET)
+    (root / "councillor_blogs" / "amira-patel" / "content" / "posts" / "2026-11-22-council-news.md"
+     ).write_text(QUOTES_BOTH)
+    site_url = "https://fenmarsh-council.github.io/networked-councillor/"
+
+    assert run_cli("build", "--root", root, "--base-url", site_url).exit_code == 0
+
+    page = soup(root / "site" / POST_PAGE)
+    waiting, live = page.select("aside.council-quote")
+    assert "appears from 4 January 2099" in waiting.get_text(" ")
+    assert waiting.select_one("a")["href"] == f"{site_url}s/depot/"
+    assert "From March green bins are emptied" in live.get_text(" ")
+    site_text = "".join(p.read_text(encoding="utf-8") for p in (root / "site").rglob("*") if p.suffix in
+                        {".html", ".xml", ".json", ".csv"})
+    assert "EMBARGOED" not in site_text  # the post, its feeds, the hub and the footprint
+    # The hub's opening words are the councillor's own, without the quote lines.
+    hub = soup(root / "site" / "hub" / "index.html")
+    [entry] = [li for li in hub.select("li.hub-post") if "News from the council this week" in li.get_text()]
+    assert "[[council:" not in entry.get_text() and "More at my surgery on Saturday." in entry.get_text()
+    # The blog is rebuilt by itself on the day the news comes out.
+    kept = json.loads((root / ".build-cache" / "parts" / "blogs" / "amira-patel.json").read_text())
+    assert "2099-01-04T09:00:00+00:00" in kept["pending"]
+
+    # Now the pre-election period has begun: the council's news waits until it is over.
+    today = dt.date.today()
+    set_pre_election(root, today - dt.timedelta(days=1), today + dt.timedelta(days=30))
+    assert run_cli("build", "--root", root, "--base-url", site_url).exit_code == 0
+
+    held = soup(root / "site" / POST_PAGE).select("aside.council-quote")[1]
+    ends = today + dt.timedelta(days=30)
+    assert f"after the pre-election period ends on {ends:%-d %B %Y}" in held.get_text(" ")
+    assert "From March green bins" not in (root / "site" / POST_PAGE).read_text(encoding="utf-8")
