@@ -135,7 +135,7 @@ class FrontMatterReader(BaseReader):
             "title": meta.title,
             "date": post.date,
             # A page keeps its file's name (about.md -> /about/) so links to it survive a new title.
-            "slug": meta.slug or (post.path.stem if post.path.parent.name == posts.PAGES_DIR else post.slug),
+            "slug": page_slug(post) if post.path.parent.name == posts.PAGES_DIR else post.slug,
             "status": meta.status,
             "political": meta.political,
             "social": dict(meta.social),
@@ -178,13 +178,72 @@ def validate(project: Project) -> list[Problem]:
     problems: list[Problem] = []
     zone = project.programme.site.timezone
     for blog in project.blogs:
-        problems += posts.read_all(blog.content_dir, zone)[1]
-        for page in sorted((blog.content_dir / posts.PAGES_DIR).glob("*.md")):
-            problems += posts.read(page, zone)[1]
+        found, trouble = posts.read_all(blog.content_dir, zone)
+        problems += trouble
+        pages = []
+        for path in sorted((blog.content_dir / posts.PAGES_DIR).glob("*.md")):
+            page, trouble = posts.read(path, zone)
+            problems += trouble
+            pages += [page] if page else []
+        problems += _missing_pictures(blog, found + pages) + _page_clashes(pages)
         photo = blog.councillor.photo
         if photo and not (blog.folder / photo).is_file():
             problems.append(Problem(blog.folder / "councillor.yml", None, f"the photo '{photo}' is not there",
                                     "put the photo in the blog folder, or remove the 'photo:' line"))
+    return problems
+
+
+#: Addresses the blog makes itself, which no page may take.
+RESERVED_PAGE_SLUGS = {"archives", "tags", "feeds", "theme", "images", "share-kit", "sitemap.xml"}
+YEAR = re.compile(r"^\d{4}$")
+
+
+def _front_line(post: posts.Post, key: str) -> int | None:
+    for number, line in enumerate(post.path.read_text(encoding="utf-8").splitlines()[:post.body_line], 1):
+        if line.startswith(f"{key}:"):
+            return number
+    return None
+
+
+def _missing_pictures(blog: Blog, found: list[posts.Post]) -> list[Problem]:
+    """Pictures a post names that are not in the blog: the page would show a broken image."""
+    problems = []
+    fix = (f"upload the picture to {blog.content_dir.relative_to(blog.folder.parent.parent)}/images/ and "
+           "write its name as images/<file>, or correct the name (capitals count)")
+    for post in found:
+        image = post.meta.image
+        if image and not posts.REMOTE.match(image.src) and not posts.picture_file(blog.content_dir, post.path,
+                                                                                 image.src):
+            problems.append(Problem(post.path, _front_line(post, "image"),
+                                    f"the picture '{image.src}' is not there", fix))
+        for index, src in posts.local_images(post.body):
+            if not posts.picture_file(blog.content_dir, post.path, src):
+                problems.append(Problem(post.path, post.body_line + index, f"the picture '{src}' is not there", fix))
+    return problems
+
+
+def page_slug(page: posts.Post) -> str:
+    """A page's address in its blog: its 'slug:', or else its file name (about.md is at about/)."""
+    return page.meta.slug or page.path.stem
+
+
+def _page_clashes(pages: list[posts.Post]) -> list[Problem]:
+    """Pages live at <blog>/<slug>/: two with one address, or one on an address the blog uses, would clash."""
+    problems: list[Problem] = []
+    taken: dict[str, Path] = {}
+    for page in pages:
+        slug = page_slug(page)
+        where = _front_line(page, "slug") if page.meta.slug else None
+        fix = "give the page a 'slug:' line with another address" if page.meta.slug is None else \
+            "change its 'slug:'"
+        if slug in RESERVED_PAGE_SLUGS or YEAR.match(slug):
+            problems.append(Problem(page.path, where, f"the page's address '{slug}/' is one the blog uses itself",
+                                    f"rename the file or {fix}"))
+        elif slug in taken:
+            problems.append(Problem(page.path, where, f"the page's address '{slug}/' is taken by {taken[slug].name}",
+                                    fix))
+        else:
+            taken[slug] = page.path
     return problems
 
 

@@ -35,7 +35,23 @@ def _setup_logging(verbose: bool) -> None:
         logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:
+            # A person sees what went wrong in a sentence; -v shows where, for whoever fixes it.
+            if ctx.params.get("verbose"):
+                raise
+            raise click.ClickException(
+                f"an unexpected problem stopped the command ({type(error).__name__}: {error}). What was already "
+                "done is kept. Run it again with -v after 'councillor' to see the details, and report them."
+            ) from error
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="councillor")
 @click.option("-v", "--verbose", is_flag=True, help="Show more detail.")
 def main(verbose: bool) -> None:

@@ -188,6 +188,8 @@ def _run_job(job: Job) -> Outcome:
             problems = failure.problems
         except BuildError as failure:
             error = failure.message
+        except Exception as failure:  # Pelican or MkDocs stopped: report it for this part, keep site/ as it was
+            error = f"{type(failure).__name__}: {failure}"
         finally:
             forget_pelican_state()
     return Outcome(job=job, seconds=time.perf_counter() - start, records=records, error=error, problems=problems,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
@@ -29,6 +30,12 @@ UNDESCRIBED_MARKDOWN_IMAGE = re.compile(r"!\[\s*\](\([^)\n]*\)?|\[[^\]\n]*\]?)")
 HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.I)
 HAS_ALT = re.compile(r"\salt\s*=", re.I)
 CODE_SPAN = re.compile(r"(`+).*?\1")
+#: The address of a Markdown image, ![…](address "title"), or an HTML image's src.
+IMAGE_ADDRESS = re.compile(r"""!\[[^\]\n]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)""", re.I)
+#: A picture from elsewhere on the web (or inline data), not a file of the blog's.
+REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
+#: Pelican's own way to name a file of the blog's: {static}/images/bins.jpg.
+PELICAN_PREFIX = re.compile(r"^\{(?:static|attach)\}")
 #: The Markdown a post is written in: Python-Markdown's extras (tables, footnotes, attribute
 #: lists…), lists that behave as writers expect, typographic quotes and heading anchors.
 MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty", "toc"]
@@ -148,8 +155,8 @@ def _parse(path: Path, data: bytes, timezone: str) -> tuple[Post | None, list[Pr
     try:
         # Newlines as read_text() gives them, so line numbers and bodies do not depend on the editor.
         text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-    except UnicodeDecodeError:
-        return None, [Problem(path, None, "is not UTF-8 text", "save the file as UTF-8")]
+    except UnicodeDecodeError as error:
+        return None, [yamlfile.not_utf8(path, data, error)]
     head, body, first_line = split(text)
     if head is None:
         return None, [Problem(path, 1, "has no front matter",
@@ -167,23 +174,48 @@ def _parse(path: Path, data: bytes, timezone: str) -> tuple[Post | None, list[Pr
     return Post(path=path, meta=meta, body=body, body_line=body_line, date=date), _body_problems(path, body, body_line)
 
 
-def undescribed_images(body: str) -> list[tuple[int, str]]:
-    """(0-based line, the image as written) for each image in the body with no alt text.
-
-    An HTML image with ``alt=""`` is left alone: that is how a writer marks an image as
-    decoration on purpose. Images inside code blocks and code spans are examples, not images.
-    """
-    found, fenced = [], False
+def _prose_lines(body: str) -> Iterator[tuple[int, str]]:
+    """(0-based line, text) of the body outside code blocks, with code spans taken out:
+    an image or a link written inside code is an example, not part of the post."""
+    fenced = False
     for index, line in enumerate(body.splitlines()):
         if FENCE.match(line):
             fenced = not fenced
             continue
         if fenced or line.startswith(("    ", "\t")):
             continue
-        line = CODE_SPAN.sub("", line)
+        yield index, CODE_SPAN.sub("", line)
+
+
+def undescribed_images(body: str) -> list[tuple[int, str]]:
+    """(0-based line, the image as written) for each image in the body with no alt text.
+
+    An HTML image with ``alt=""`` is left alone: that is how a writer marks an image as
+    decoration on purpose.
+    """
+    found = []
+    for index, line in _prose_lines(body):
         found += [(index, m.group(0)) for m in UNDESCRIBED_MARKDOWN_IMAGE.finditer(line)]
         found += [(index, m.group(0)) for m in HTML_IMAGE.finditer(line) if not HAS_ALT.search(m.group(0))]
     return found
+
+
+def local_images(body: str) -> list[tuple[int, str]]:
+    """(0-based line, address) of each picture in the body that is a file of the blog's own."""
+    found = []
+    for index, line in _prose_lines(body):
+        found += [(index, m.group(1) or m.group(2)) for m in IMAGE_ADDRESS.finditer(line)]
+    return [(index, src) for index, src in found if not REMOTE.match(src)]
+
+
+def picture_file(content_dir: Path, post_path: Path, src: str) -> Path | None:
+    """The file a post's picture address names: under the blog's content/, or beside the post."""
+    pelican = PELICAN_PREFIX.match(src)
+    src = PELICAN_PREFIX.sub("", src).split("#")[0].split("?")[0].lstrip("/")
+    for base in (content_dir,) if pelican else (content_dir, post_path.parent):
+        if (base / src).is_file():
+            return base / src
+    return None
 
 
 def _body_problems(path: Path, body: str, body_line: int) -> list[Problem]:

@@ -144,12 +144,22 @@ def _fix(err: dict) -> str:
     return ""
 
 
+def not_utf8(path: Path, data: bytes, error: UnicodeDecodeError) -> Problem:
+    """A file saved in another encoding, usually by an editor that does not default to UTF-8."""
+    return Problem(path, data[:error.start].count(b"\n") + 1,
+                   "is not saved as UTF-8 text (a letter such as â or ŵ on this line was saved another way)",
+                   "save the file again as UTF-8: in most editors, choose Save As and the UTF-8 encoding")
+
+
 def load(model: type[M], path: Path, context: dict | None = None) -> tuple[M | None, list[Problem]]:
     """Read and validate one YAML file; returns (model or None, problems)."""
     try:
-        root = parse(path.read_text(encoding="utf-8"), path)
+        data = path.read_bytes()
+        root = parse(data.decode("utf-8"), path)
     except YamlSyntaxError as error:
         return None, [error.problem]
+    except UnicodeDecodeError as error:
+        return None, [not_utf8(path, data, error)]
     except OSError as error:
         return None, [Problem(path, None, f"cannot be read ({error.strerror})", "")]
     return validate(model, root, path, context=context)

@@ -106,10 +106,22 @@ def break_file(path: Path, old: str, new: str) -> None:
 
 
 def line_of(path: Path, needle: str) -> int:
-    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+    return next(i for i, line in enumerate(path.read_bytes().decode("utf-8", "replace").splitlines(), 1)
+                if needle in line)
 
 
-@pytest.mark.parametrize("what", ["councillor.yml", "post"])
+def add_page(blog: Path, name: str, front: str) -> Path:
+    page = blog / "content" / "pages" / name
+    page.write_text(f"---\n{front}\ndate: 2026-05-01\n---\nWhat this page says.\n", encoding="utf-8")
+    return page
+
+
+def first_post(blog: Path) -> Path:
+    return sorted((blog / "content" / "posts").glob("*.md"))[0]
+
+
+@pytest.mark.parametrize("what", ["councillor.yml", "post", "page on the blog's own address", "two pages, one address",
+                                  "missing picture", "missing picture in the text", "not UTF-8"])
 def test_a_broken_file_leaves_the_last_good_site_untouched(example, what):
     assert run_cli("build", "--root", example).exit_code == 0
     before = tree_digest(example / "site")
@@ -118,12 +130,33 @@ def test_a_broken_file_leaves_the_last_good_site_untouched(example, what):
         broken = blog / "councillor.yml"
         break_file(broken, "ward: Castle", "ward: Castle\nwrad: Castle")
         expected = [f"{broken}:{line_of(broken, 'wrad:')}", "'wrad' is not a setting", "fix:"]
-    else:
-        broken = sorted((blog / "content" / "posts").glob("*.md"))[0]
+    elif what == "post":
+        broken = first_post(blog)
         text = broken.read_text()
         date_line = next(line for line in text.splitlines() if line.startswith("date:"))
         broken.write_text(text.replace(date_line, "date: 2026-02-30", 1))
         expected = [f"{broken}:{line_of(broken, 'date: 2026-02-30')}", "'date'", "YYYY-MM-DD"]
+    elif what == "page on the blog's own address":
+        broken = add_page(blog, "archives.md", "title: Archives")
+        expected = [f"{broken}:", "'archives/' is one the blog uses itself", "fix: rename the file"]
+    elif what == "two pages, one address":
+        broken = add_page(blog, "about-me.md", "title: More about me\nslug: about")
+        # Whichever comes second is reported, and names the first.
+        expected = [f"{blog / 'content' / 'pages' / 'about.md'}: the page's address 'about/' is taken by about-me.md",
+                    "fix: give the page a 'slug:' line"]
+    elif what == "missing picture":
+        broken = first_post(blog)
+        break_file(broken, "title:", "image:\n  src: images/no-such-bin.jpg\n  alt: A green bin\ntitle:")
+        expected = [f"{broken}:{line_of(broken, 'image:')}", "the picture 'images/no-such-bin.jpg' is not there",
+                    "fix: upload the picture to councillor_blogs/amira-patel/content/images/"]
+    elif what == "missing picture in the text":
+        broken = first_post(blog)
+        broken.write_text(broken.read_text() + "\n![The flooded underpass](images/underpass.jpg)\n")
+        expected = [f"{broken}:{line_of(broken, '![The flooded')}", "the picture 'images/underpass.jpg' is not there"]
+    else:
+        broken = blog / "councillor.yml"
+        broken.write_bytes(broken.read_bytes().replace(b"ward: Castle", "ward: Castell Siân".encode("latin-1")))
+        expected = [f"{broken}:{line_of(broken, 'ward:')}", "is not saved as UTF-8", "fix: save the file again"]
 
     result = run_cli_process("build", "--root", example)
 
@@ -207,3 +240,18 @@ def test_one_posts_markdown_does_not_leak_into_the_next(example):
     assert '<abbr title="anti-social behaviour">ASB</abbr>' in first
     assert "<abbr" not in later.split("<main", 1)[1]
     assert 'id="fn:note"' in later and 'id="fn:1"' not in later
+
+
+def test_an_unexpected_failure_is_a_sentence_not_a_traceback(example, monkeypatch):
+    import generator.build
+
+    def fails(*args, **kwargs):
+        raise KeyError("theme")
+
+    monkeypatch.setattr(generator.build, "build", fails)
+    result = run_cli("build", "--root", example)
+    assert result.exit_code == 1
+    assert "an unexpected problem stopped the command (KeyError: 'theme')" in result.output
+    assert "Traceback" not in result.output
+    with pytest.raises(KeyError):  # -v shows where, for whoever fixes it
+        run_cli("-v", "build", "--root", example)
