@@ -95,6 +95,10 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
         files = publish.unchanged(_by_label(keys, labels), site_dir, record)
         if files is not None and kept.fresh(cache.COUNCIL_PART, keys[cache.COUNCIL_PART], now):
             log.info("Nothing changed since the last build: %s is as it was.", site_dir)
+            from generator.council import pre_election_reminder
+
+            if notice := pre_election_reminder(project, site_url, day):
+                log.info(notice)
             return BuildResult(site_dir=site_dir, site_url=site_url, pages=_pages(files))
 
     stale_blogs = [b for b in project.blogs if cache.blog_part(b) in stale]

@@ -96,9 +96,22 @@ def build_council_pages(project: Project, output: Path, site_url: str, day: dt.d
                   [v for v in views if v.state == "live"], paused, when.cutoff)
     footprint.write_pages(env, context, output, footprint_report(project, when, site_url, published))
     if paused:
-        held = sorted(v.item.code for v in views if v.state == "held")
-        log.info(check.pre_election_note(project, len(held)) + (f" Held: {', '.join(held)}." if held else ""))
+        log.info(pre_election_notice(project, views))
     copy_assets(project, output)
+
+
+def pre_election_notice(project: Project, views: list[shortlinks.ItemView]) -> str:
+    held = sorted(v.item.code for v in views if v.state == "held")
+    return check.pre_election_note(project, len(held)) + (f" Held: {', '.join(held)}." if held else "")
+
+
+def pre_election_reminder(project: Project, site_url: str, day: dt.date | None = None) -> str | None:
+    """The pre-election notice for a build that changed nothing, so a web team still hears it."""
+    when = check.today(project, day)
+    if not check.in_pre_election(project, when):
+        return None
+    items, _ = shortlinks.read_items(project.root, project.programme.site.timezone)
+    return pre_election_notice(project, shortlinks.item_views(items, site_url, when.cutoff, True))
 
 
 def write_councillors_index(env: Environment, context: dict[str, Any], output: Path, project: Project,

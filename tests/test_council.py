@@ -200,6 +200,12 @@ def test_the_build_says_when_it_is_in_the_pre_election_period(tmp_path):
     for path in allowed:
         assert (root / "site" / "news" / path.stem[11:] / "index.html").is_file()
 
+    # An hourly rebuild that finds nothing changed still says so: the period is not forgotten.
+    again = run_cli_process("build", "--root", root, "--date", IN_PERIOD.isoformat())
+    assert "Nothing changed" in again.stderr
+    assert "Pre-election period (29 March 2027 to 6 May 2027)" in again.stderr
+    assert f"Held: {', '.join(held)}." in again.stderr
+
 
 def test_outside_the_period_the_build_says_nothing_about_it(tmp_path):
     root = copy_example(tmp_path / "programme")
