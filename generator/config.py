@@ -136,13 +136,29 @@ class Period(Model):
         return self.start <= day <= self.end
 
 
+class KnownIssue(Model):
+    """One part of the site that is not yet fully accessible, as the accessibility statement lists it."""
+
+    what: str = Field(min_length=1)
+    """What does not work, and for whom, e.g. 'Some photos in older posts have no useful description'."""
+    criterion: str | None = None
+    """The WCAG 2.2 success criterion it fails, e.g. '1.1.1 Non-text content'."""
+    fix_by: dt.date | None = None
+    """When it will be fixed (YYYY-MM-DD), if a date is set."""
+
+
 class Accessibility(Model):
     contact_email: str
     """Where people report an accessibility problem."""
     reviewed: dt.date
     """When the site was last checked for accessibility (YYYY-MM-DD)."""
-    known_issues: list[str] = []
-    """Parts of the site that are not yet fully accessible, and why."""
+    known_issues: list[KnownIssue] = []
+    """Parts of the site that are not yet fully accessible: each a sentence, or 'what', 'criterion' and 'fix_by'."""
+
+    @field_validator("known_issues", mode="before")
+    @classmethod
+    def _sentences(cls, value: object) -> object:
+        return [{"what": v} if isinstance(v, str) else v for v in value] if isinstance(value, list) else value
     response_days: int = 10
     """Working days within which a report gets a reply."""
 
@@ -174,8 +190,7 @@ class Platform(Model):
     syndicate: bool | None = None
     """Post new blog posts here automatically (default: yes, except X, which charges per post)."""
     personal: bool = False
-    """Facebook only: this is a personal profile, not a Page. No program may post to a personal
-    profile, so its posts go in the share kit to share by hand."""
+    """Facebook only: a personal profile, not a Page. No program may post to one, so its posts wait in the share kit."""
 
 
 class Surgery(Model):
@@ -220,8 +235,7 @@ class Councillor(Model):
     platforms: dict[str, Platform] = {}
     """The social networks they use, by network name."""
     syndication_since: dt.date | None = None
-    """Posts dated before this are never syndicated (set when syndication is first switched on).
-    A network added after sharing has started begins from the day it is added."""
+    """Posts dated before this are never shared (a network added later starts from the day it is added)."""
 
     @field_validator("platforms", mode="before")
     @classmethod

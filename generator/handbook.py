@@ -38,6 +38,7 @@ from generator.config import PROGRAMME_FILE, Councillor, Programme, Project, Wor
 from generator.exceptions import BuildError
 from generator.networks import NETWORKS
 from generator.posts import FrontMatter
+from generator.shortlinks import ItemFrontMatter
 
 MKDOCS_FILE = "mkdocs.yml"
 PLUGIN_NAME = "networked-councillor"
@@ -427,6 +428,7 @@ SETTINGS_FILES: list[tuple[str, str, type[BaseModel]]] = [
     ("programme.yml", "programme-yml", Programme),
     ("councillor_blogs/<slug>/councillor.yml", "councillor-yml", Councillor),
     ("A post's front matter", "front-matter", FrontMatter),
+    ("A council news item's front matter (council_content/)", "council-item", ItemFrontMatter),
 ]
 
 

@@ -25,6 +25,7 @@ from generator.exceptions import BuildError
 from generator.handbook import BLOGS_PATH, FOOTPRINT_PATH, STREAMS, build_handbook, settings
 from generator.networks import NETWORKS
 from generator.posts import FrontMatter
+from generator.shortlinks import ItemFrontMatter
 from tests.conftest import REPO, copy_example
 from tests.support import browser as browser_support
 from tests.support.links import broken_links
@@ -222,7 +223,11 @@ def test_accessibility_statement_comes_from_the_programme(handbooks: dict[str, H
     if settings_.known_issues:
         assert "partially compliant" in text
         for issue in settings_.known_issues:
-            assert issue in text
+            assert issue.what in text
+            if issue.criterion:
+                assert f"This fails WCAG 2.2 success criterion {issue.criterion}." in text
+            if issue.fix_by:
+                assert f"We plan to fix this by {long_date(issue.fix_by)}." in text
     else:
         assert "fully compliant" in text
     # The contents the 2018 Regulations ask for.
@@ -379,14 +384,17 @@ def _models(model: type[BaseModel]) -> list[type[BaseModel]]:
 
 def test_settings_reference_documents_every_option(fenmarsh: Handbook) -> None:
     article = fenmarsh.article("reference/settings")
-    entries = {dt.get_text().strip(): " ".join(dd.get_text(" ").split())
-               for dt, dd in zip(article.find_all("dt"), article.find_all("dd"), strict=True)}
-    for model in (Programme, Councillor, FrontMatter):
-        for setting in settings(model):
+    files = {"programme-yml": Programme, "councillor-yml": Councillor, "front-matter": FrontMatter,
+             "council-item": ItemFrontMatter}
+    for anchor, root in files.items():
+        # Each file's settings are listed under its own heading: a post's 'title' is not an item's.
+        section = article.find(id=anchor).find_next("dl")
+        entries = {dt.get_text().strip(): " ".join(dd.get_text(" ").split())
+                   for dt, dd in zip(section.find_all("dt"), section.find_all("dd"), strict=True)}
+        for setting in settings(root):
             assert setting.path in entries, f"{setting.path} is missing from the settings reference"
             assert setting.description and setting.description in entries[setting.path]
-    # Independently of the page's own walk over the models: every field of every nested model.
-    for root in (Programme, Councillor, FrontMatter):
+        # Independently of the page's own walk over the models: every field of every nested model.
         for model in _models(root):
             for name in model.model_fields:
                 assert any(path.split(".")[-1].removesuffix("[]") == name for path in entries), \
