@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
 from generator import yamlfile
 from generator.config import SLUG, slugify
@@ -65,7 +65,7 @@ class Image(BaseModel):
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
     src: str
     """The image file, relative to the post, or a path under the blog's content/images/."""
-    alt: str = Field(min_length=1)
+    alt: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
     """What the image shows, for people who cannot see it."""
 
 
@@ -73,7 +73,7 @@ class FrontMatter(BaseModel):
     """The settings at the top of a post, between the two ``---`` lines."""
 
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
-    title: str = Field(min_length=1)
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
     """The post's headline."""
     date: DateOrDateTime
     """When it is published (YYYY-MM-DD or YYYY-MM-DD HH:MM). A future date waits until then."""

@@ -141,7 +141,25 @@ def _fix(err: dict) -> str:
         return f"add a '{err['loc'][-1]}:' line"
     if err["type"].startswith(("date", "datetime")):
         return "write dates as YYYY-MM-DD, and times as YYYY-MM-DD HH:MM"
-    return ""
+    return _FIXES.get(err["type"], "")
+
+
+#: What to do about the usual mistakes, by the kind of error pydantic reports.
+_FIXES = {
+    "model_type": "write it as indented 'name: value' lines under it, as the settings reference shows",
+    "model_attributes_type": "write it as indented 'name: value' lines under it, as the settings reference shows",
+    "dict_type": "write it as indented 'name: value' lines under it, as the settings reference shows",
+    "string_too_short": "fill it in, or remove the line if the setting is optional",
+    "string_too_long": "shorten it",
+    "string_type": "write it as text; put it in quotes if it starts with a symbol such as @ or *",
+    "string_pattern_mismatch": "check its form against the settings reference",
+    "bool_type": "write true or false",
+    "bool_parsing": "write true or false",
+    "int_type": "write a whole number",
+    "int_parsing": "write a whole number",
+    "list_type": "write a list, e.g. [bins, roads], or one '- item' line each",
+    "literal_error": "use one of the values the message lists",
+}
 
 
 def not_utf8(path: Path, data: bytes, error: UnicodeDecodeError) -> Problem:

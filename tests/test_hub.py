@@ -22,7 +22,8 @@ HOSTILE = (
     'and <a href="javascript:alert(1)">a link</a>.\n'
     'tags: [surgeries]\n---\n'
     'My surgeries move in December.\n\n<script>alert("body")</script>\n\n'
-    '<img src="y" alt="" onerror="alert(\'body\')">\n'
+    # An address that is no file (a picture the blog lacks would stop the build), so onerror fires.
+    '<img src="data:," alt="" onerror="alert(\'body\')">\n'
 )
 HOSTILE_NO_SUMMARY = (
     '---\ntitle: Notes from the ward walk\ndate: 2026-11-23 12:00\ntags: [roads]\n---\n'

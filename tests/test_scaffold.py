@@ -331,8 +331,14 @@ def test_post_needs_a_title_with_letters(jane, title):
          "![](images/map.svg)", "has an image with no description (alt text): ![](images/map.svg)"),
         (lambda t: t.replace("---\nWrite", '---\n<img src="images/map.svg" width="300">\n\nWrite'),
          "<img", "has an image with no description (alt text): <img"),
+        (lambda t: t.replace("---\nWrite", "image:\n  src: images/map.svg\n  alt: '   '\n---\nWrite"), "  alt:",
+         "fix: fill it in"),
+        (lambda t: t.replace("title: Road closure", "title: ' '"), "title:", "fix: fill it in"),
+        (lambda t: t.replace("---\nWrite", "image: images/map.svg\n---\nWrite"), "image:",
+         "fix: write it as indented 'name: value' lines under it"),
     ],
-    ids=["bad date", "no title", "image without alt", "empty alt", "body image without alt", "html image without alt"],
+    ids=["bad date", "no title", "image without alt", "empty alt", "body image without alt", "html image without alt",
+         "blank alt", "blank title", "image as one line"],
 )
 def test_a_mistake_in_front_matter_names_the_file_and_line(jane, change, needle, says):
     path = Path(post(jane, "jane-smith", "Road closure", "--date", "2026-05-04").stdout.strip())
