@@ -117,7 +117,6 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
         def check_then_build_council_pages() -> None:
             # Run by the main process while the workers build the blogs: a problem found here
             # stops the build before any part the workers made is kept.
-            cache.load_read_memo(work_dir)
             # A blog whose inputs are unchanged passed these checks when it was last built.
             validate(project.model_copy(update={"blogs": stale_blogs}))
             zone = project.programme.site.timezone
@@ -134,6 +133,8 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
             else:
                 build_council_pages()
 
+        # Before the workers start, so that they inherit what the last build read (with fork).
+        cache.load_read_memo(work_dir)
         _build_parts(project, stale, kept, keys, pending, site_url, strict, jobs, check_then_build_council_pages)
         if council_to_build:
             build_council_pages()
@@ -151,6 +152,8 @@ def _build_parts(project: Project, stale: list[str], kept: cache.PartCache, keys
                  pending: dict[str, tuple[dt.datetime, ...]], site_url: str, strict: bool, jobs: int | None,
                  meanwhile: Callable[[], None]) -> None:
     """Build the stale handbook and blogs, in parallel with ``meanwhile``; keep each part as it succeeds."""
+    from generator import posts
+
     blogs_by_part = {cache.blog_part(b): b for b in project.blogs}
     work = [parallel.Job(part, "handbook" if part == cache.HANDBOOK_PART else "blog", kept.new_folder(part),
                          blogs_by_part[part].slug if part in blogs_by_part else "")
@@ -170,8 +173,19 @@ def _build_parts(project: Project, stale: list[str], kept: cache.PartCache, keys
             part = outcome.job.part
             kept.keep(part, outcome.job.output, cache.Entry(keys[part], pending.get(part, ())))
 
+    zone = project.programme.site.timezone
+
+    def readings(job: parallel.Job) -> dict:
+        # The checks read these posts in this process anyway: read them here first and hand
+        # them to the blog's worker, rather than parse every post twice.
+        if job.kind != "blog":
+            return {}
+        content = blogs_by_part[job.part].content_dir
+        return posts.readings(posts.post_files(content) + sorted((content / posts.PAGES_DIR).glob("*.md")), zone)
+
     with progress.stage("Building blogs and handbook", len(work), summary if work else None) as advance:
-        outcomes = parallel.run(work, context, jobs or parallel.default_jobs(), keep, meanwhile, tick=advance)
+        outcomes = parallel.run(work, context, jobs or parallel.default_jobs(), keep, meanwhile, tick=advance,
+                                readings=readings)
     for outcome in sorted(outcomes, key=lambda o: stale.index(o.job.part)):
         outcome.replay_logs()
     parallel.raise_failures(outcomes, stale)

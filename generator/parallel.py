@@ -86,13 +86,16 @@ def default_jobs() -> int:
 
 
 def run(jobs: list[Job], context: Context, workers: int, on_done: Callable[[Outcome], None],
-        meanwhile: Callable[[], None] | None = None, tick: Callable[[], None] = lambda: None) -> list[Outcome]:
+        meanwhile: Callable[[], None] | None = None, tick: Callable[[], None] = lambda: None,
+        readings: Callable[[Job], dict] | None = None) -> list[Outcome]:
     """Run ``jobs`` on ``workers`` processes; ``on_done`` sees each outcome in the main process.
 
     ``meanwhile`` runs in the main process while the workers build (before the jobs, with one
     worker); if it raises, the jobs are abandoned and ``on_done`` sees none of them.
     ``tick`` is called as each job ends, from another thread while ``meanwhile`` runs, so that a
-    progress bar keeps moving.
+    progress bar keeps moving. ``readings(job)``, called in the main process just before a job
+    is handed to a worker, gives the posts it has read for that job (``posts.readings``), so
+    the worker need not parse them again; one process needs none.
     """
     outcomes = []
     start = _process_start()
@@ -111,10 +114,13 @@ def run(jobs: list[Job], context: Context, workers: int, on_done: Callable[[Outc
         return outcomes
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=start,
                              initializer=_start_worker, initargs=(context,)) as pool:
-        futures: list[Future[Outcome]] = [pool.submit(_run_job, job) for job in jobs]
-        for future in futures:
-            future.add_done_callback(lambda _: tick())
+        futures: list[Future[Outcome]] = []
         try:
+            # One job at a time, each with its readings: the first workers start on the first
+            # jobs while this process reads the posts of the next ones.
+            for job in jobs:
+                futures.append(pool.submit(_run_job, job, readings(job) if readings else None))
+                futures[-1].add_done_callback(lambda _: tick())
             if meanwhile:
                 meanwhile()
         except BaseException:
@@ -168,11 +174,14 @@ def _stop_worker() -> None:
     _context, _templates = None, None
 
 
-def _run_job(job: Job) -> Outcome:
+def _run_job(job: Job, known: dict | None = None) -> Outcome:
     assert _context is not None, "the worker was not started"
+    from generator import posts
+
     ctx = _context
     start = time.perf_counter()
     error, problems = None, []
+    posts.read_memo.update(known or {})
     with _captured_logs() as records:
         try:
             if job.kind == "handbook":
@@ -192,6 +201,8 @@ def _run_job(job: Job) -> Outcome:
             error = f"{type(failure).__name__}: {failure}"
         finally:
             forget_pelican_state()
+            for key in known or ():  # this blog's posts are of no use to the worker's next job
+                posts.read_memo.pop(key, None)
     return Outcome(job=job, seconds=time.perf_counter() - start, records=records, error=error, problems=problems,
                    learned=cache.take_learned())
 

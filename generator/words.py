@@ -11,6 +11,7 @@ renders a post itself when the blog build did not see it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
 
@@ -47,12 +48,18 @@ class _VisibleText(HTMLParser):
             self.chunks.append(data)
 
 
+#: Whether a piece of text has a letter or digit: ``[^\W_]`` is exactly ``str.isalnum`` for every
+#: character (checked over all of Unicode), in one call per piece rather than one per character,
+#: which took two thirds of counting a post's words.
+_HAS_ALNUM = re.compile(r"[^\W_]").search
+
+
 def words_in_html(html: str) -> int:
     """Words a reader sees in a post rendered to HTML, leaving out quoted council items."""
     parser = _VisibleText()
     parser.feed(html)
     parser.close()
-    return sum(1 for piece in "".join(parser.chunks).split() if any(c.isalnum() for c in piece))
+    return sum(1 for piece in "".join(parser.chunks).split() if _HAS_ALNUM(piece))
 
 
 @remembered
@@ -65,7 +72,10 @@ def count_words(body: str) -> int:
 
 def note_rendered(body: str, html: str) -> None:
     """Record the count for ``body`` from the HTML the blog build rendered it to."""
-    count_words.note(body, words_in_html(html))
+    # A worker forked after the last build's counts were loaded knows most of them already:
+    # after one edit, only the edited post is counted again.
+    if not count_words.knows(body):
+        count_words.note(body, words_in_html(html))
 
 
 def uncounted(bodies: Iterable[str]) -> int:
