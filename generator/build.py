@@ -95,10 +95,12 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
         files = publish.unchanged(_by_label(keys, labels), site_dir, record)
         if files is not None and kept.fresh(cache.COUNCIL_PART, keys[cache.COUNCIL_PART], now):
             log.info("Nothing changed since the last build: %s is as it was.", site_dir)
-            from generator.council import pre_election_reminder
+            from generator import check
 
-            if notice := pre_election_reminder(project, site_url, day):
-                log.info(notice)
+            if check.in_pre_election(project, check.today(project, day)):
+                from generator.council import pre_election_reminder  # the council pages' imports are slow
+
+                log.info(pre_election_reminder(project, site_url, day))
             return BuildResult(site_dir=site_dir, site_url=site_url, pages=_pages(files))
 
     stale_blogs = [b for b in project.blogs if cache.blog_part(b) in stale]

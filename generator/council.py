@@ -105,11 +105,9 @@ def pre_election_notice(project: Project, views: list[shortlinks.ItemView]) -> s
     return check.pre_election_note(project, len(held)) + (f" Held: {', '.join(held)}." if held else "")
 
 
-def pre_election_reminder(project: Project, site_url: str, day: dt.date | None = None) -> str | None:
+def pre_election_reminder(project: Project, site_url: str, day: dt.date | None = None) -> str:
     """The pre-election notice for a build that changed nothing, so a web team still hears it."""
     when = check.today(project, day)
-    if not check.in_pre_election(project, when):
-        return None
     items, _ = shortlinks.read_items(project.root, project.programme.site.timezone)
     return pre_election_notice(project, shortlinks.item_views(items, site_url, when.cutoff, True))
 

@@ -255,7 +255,7 @@ class QuoteExtension(Extension):
         self.now, self.pre_election = now or dt.datetime.now(dt.UTC), pre_election
 
     def state(self, item: Item) -> ItemState:
-        """The item's state now, as the council pages show it (they may be built for another day)."""
+        """The item's state at the real time of the build, as a post's own date is judged."""
         period = self.pre_election
         day = self.now.astimezone(item.date.tzinfo).date()
         return item.state(self.now, period is not None and period.contains(day))

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Literal
 
 import regex
-from twitter_text import parse_tweet
 
 from generator.exceptions import SyndicationError
 
@@ -103,6 +102,9 @@ def mastodon_length(text: str, url: str, url_length: int = MASTODON_URL_LENGTH) 
 #: emoji list predates some newer emoji, which it then counts by their parts: more, never less.
 #: https://docs.x.com/fundamentals/counting-characters
 def x_length(text: str, url: str) -> int:
+    # Imported here: twitter-text compiles large expressions on import, which a build never needs.
+    from twitter_text import parse_tweet
+
     return parse_tweet(text).weightedLength
 
 
@@ -324,14 +326,8 @@ def _fit(head: str, url: str, tags: list[str], fits: Callable[[str], bool]) -> s
 
 def facets(text: str, url: str) -> tuple[Facet, ...]:
     """Link facets for each copy of ``url`` and tag facets for each hashtag, in UTF-8 byte offsets."""
-    found: list[Facet] = []
-    spans: list[tuple[int, int]] = []
-    start = text.find(url) if url else -1
-    while start >= 0:
-        end = start + len(url)
-        spans.append((start, end))
-        found.append(Facet("link", _bytes(text, start), _bytes(text, end), url))
-        start = text.find(url, end)
+    spans = _spans(text, url)
+    found = [Facet("link", _bytes(text, start), _bytes(text, end), url) for start, end in spans]
     for match in _HASHTAG_IN_TEXT.finditer(text):
         if any(s <= match.start() < e for s, e in spans):
             continue
