@@ -181,7 +181,7 @@ def validate(project: Project) -> list[Problem]:
         found, trouble = posts.read_all(blog.content_dir, zone)
         problems += trouble
         pages = []
-        for path in sorted((blog.content_dir / posts.PAGES_DIR).glob("*.md")):
+        for path in posts.page_files(blog.content_dir):
             page, trouble = posts.read(path, zone)
             problems += trouble
             pages += [page] if page else []
@@ -198,13 +198,6 @@ RESERVED_PAGE_SLUGS = {"archives", "tags", "feeds", "theme", "images", "share-ki
 YEAR = re.compile(r"^\d{4}$")
 
 
-def _front_line(post: posts.Post, key: str) -> int | None:
-    for number, line in enumerate(post.path.read_text(encoding="utf-8").splitlines()[:post.body_line], 1):
-        if line.startswith(f"{key}:"):
-            return number
-    return None
-
-
 def _missing_pictures(blog: Blog, found: list[posts.Post]) -> list[Problem]:
     """Pictures a post names that are not in the blog: the page would show a broken image."""
     problems = []
@@ -214,7 +207,7 @@ def _missing_pictures(blog: Blog, found: list[posts.Post]) -> list[Problem]:
         image = post.meta.image
         if image and not posts.REMOTE.match(image.src) and not posts.picture_file(blog.content_dir, post.path,
                                                                                  image.src):
-            problems.append(Problem(post.path, _front_line(post, "image"),
+            problems.append(Problem(post.path, posts.line_starting(post.path, "image:"),
                                     f"the picture '{image.src}' is not there", fix))
         for index, src in posts.local_images(post.body):
             if not posts.picture_file(blog.content_dir, post.path, src):
@@ -233,9 +226,10 @@ def _page_clashes(pages: list[posts.Post]) -> list[Problem]:
     taken: dict[str, Path] = {}
     for page in pages:
         slug = page_slug(page)
-        where = _front_line(page, "slug") if page.meta.slug else None
-        fix = "give the page a 'slug:' line with another address" if page.meta.slug is None else \
-            "change its 'slug:'"
+        if page.meta.slug:
+            where, fix = posts.line_starting(page.path, "slug:"), "change its 'slug:'"
+        else:
+            where, fix = None, "give the page a 'slug:' line with another address"
         if slug in RESERVED_PAGE_SLUGS or YEAR.match(slug):
             problems.append(Problem(page.path, where, f"the page's address '{slug}/' is one the blog uses itself",
                                     f"rename the file or {fix}"))

@@ -183,7 +183,7 @@ def _build_parts(project: Project, stale: list[str], kept: cache.PartCache, keys
         if job.kind != "blog":
             return {}
         content = blogs_by_part[job.part].content_dir
-        return posts.readings(posts.post_files(content) + sorted((content / posts.PAGES_DIR).glob("*.md")), zone)
+        return posts.readings(posts.post_files(content) + posts.page_files(content), zone)
 
     with progress.stage("Building blogs and handbook", len(work), summary if work else None) as advance:
         outcomes = parallel.run(work, context, jobs or parallel.default_jobs(), keep, meanwhile, tick=advance,
@@ -218,7 +218,7 @@ def _pending_posts(blog: Blog, timezone: str, now: dt.datetime, items: list[Item
     council news quoted in a post comes out, or is held for the pre-election period."""
     from generator import posts, shortlinks
 
-    files = posts.post_files(blog.content_dir) + sorted((blog.content_dir / posts.PAGES_DIR).glob("*.md"))
+    files = posts.post_files(blog.content_dir) + posts.page_files(blog.content_dir)
     found = [p for p in (posts.read(path, timezone)[0] for path in files) if p is not None and not p.is_draft]
     changes = [p.date for p in found if p.date > now] + shortlinks.quote_changes(found, items, period, now)
     return tuple(sorted(set(changes)))

@@ -242,6 +242,18 @@ def _body_problems(path: Path, body: str, body_line: int) -> list[Problem]:
     ]
 
 
+def page_files(content_dir: Path) -> list[Path]:
+    return sorted((content_dir / PAGES_DIR).glob("*.md"))
+
+
+def line_starting(path: Path, prefix: str) -> int | None:
+    """The number of the first line of ``path`` that starts with ``prefix``, e.g. 'code:'."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith(prefix):
+            return number
+    return None
+
+
 def post_files(content_dir: Path) -> list[Path]:
     return sorted((content_dir / POSTS_DIR).glob("**/*.md"))
 

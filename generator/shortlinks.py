@@ -145,17 +145,10 @@ def read_items(root: Path, timezone: str) -> tuple[list[Item], list[Problem]]:
             other = seen.setdefault(key(item), item)
             if other is not item:
                 problems.append(Problem(
-                    item.path, _line_of(item.path, "code:"),
+                    item.path, posts.line_starting(item.path, "code:"),
                     f"has the same {what} ('{key(item)}') as {other.path}",
                     "give one of them a different 'code:' (keep the one already shared) or file name"))
     return items, problems
-
-
-def _line_of(path: Path, prefix: str) -> int | None:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.startswith(prefix):
-            return number
-    return None
 
 
 def shortcodes(text: str) -> Iterator[tuple[int, str]]:
