@@ -38,6 +38,18 @@ def copy_example(dest: Path) -> Path:
     return dest
 
 
+#: Fixtures that start Chromium, or a real server in another process (Node, PostgreSQL), by the marker
+#: their tests get: ``pytest -m "not browser and not servers"`` is the fast tier for everyday work.
+SLOW_FIXTURES = {"browser": "browser", "pds": "servers", "appview": "servers"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture, marker in SLOW_FIXTURES.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(getattr(pytest.mark, marker))
+
+
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     """A private copy of the example programme, safe to edit and build."""
