@@ -25,9 +25,9 @@ from pelican.log import console as pelican_console
 from pelican.readers import BaseReader
 from pelican.settings import read_settings
 
-from generator import cache, posts, shortlinks, words
+from generator import cache, files, markup, posts, shortlinks, words
 from generator.colours import brand_colours
-from generator.config import Blog, Project, toolkit_dir
+from generator.config import SLUG_LIMIT, Blog, Project, toolkit_dir
 from generator.exceptions import BuildError, Problem
 from generator.logs import recorded
 from generator.networks import NETWORKS, profile_url
@@ -36,6 +36,7 @@ from generator.syndication import sharekit
 from generator.syndication.ledger import syndication_links
 
 BLOGS_URL_PATH = "councillors"
+log = logging.getLogger(__name__)
 
 
 # A picture written as images/photo.jpg (as in the front matter's image:), or ../images/photo.jpg
@@ -104,7 +105,7 @@ class FrontMatterReader(BaseReader):
             self._post_md = markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, self._quotes], output_format="html")
         assert self._quotes is not None
         self._quotes.source, self._quotes.first_line = post.path, post.body_line
-        html = LOCAL_IMAGE.sub(r"\1{static}/images/", self._convert(self._post_md, post.body))
+        html = markup.clean(LOCAL_IMAGE.sub(r"\1{static}/images/", self._convert(self._post_md, post.body)))
         if key is not None:
             rendered[key] = html
             rendered_used.add(key)
@@ -118,7 +119,16 @@ class FrontMatterReader(BaseReader):
     @staticmethod
     def _convert(md: markdown.Markdown, text: str) -> str:
         try:
-            return md.convert(text)
+            with markup.time_limit():
+                return md.convert(text)
+        except markup.TooSlow as error:
+            markup.too_slow(text)
+            raise ValueError(f"{error}: it holds thousands of '[' or other repeated marks that Markdown reads "
+                             "slowly; remove them") from None
+        except RecursionError:
+            # Thousands of nested brackets or quote marks: Markdown's parser is recursive.
+            raise ValueError("is nested too deeply for Markdown to read (thousands of brackets, '>' or list "
+                             "levels); remove the repeated characters") from None
         finally:
             md.reset()
 
@@ -128,7 +138,10 @@ class FrontMatterReader(BaseReader):
             # Already reported with its line by validate(); Pelican logs this and skips the file.
             raise ValueError(str(problems[0]))
         meta = post.meta
-        html = self._render(post)
+        try:
+            html = self._render(post)
+        except ValueError as error:
+            raise ValueError(f"{post.path}:{post.body_line}: {error}") from None
         if post.path.parent.name != posts.PAGES_DIR:
             words.note_rendered(post.body, html)
         metadata: dict[str, Any] = {
@@ -142,13 +155,20 @@ class FrontMatterReader(BaseReader):
         }
         if meta.tags:
             metadata["tags"] = self.process_metadata("tags", meta.tags)
+            for tag in metadata["tags"]:
+                # Pelican's own slug, unless it is empty (an emoji-only tag would take tags/ itself)
+                # or too long for an address.
+                if not tag.slug or len(tag.slug) > SLUG_LIMIT:
+                    tag.slug = posts.tag_slug(tag.name)
         if meta.summary:
-            metadata["summary"] = self._convert(self._summary_markdown(), meta.summary)
+            metadata["summary"] = markup.clean(self._convert(self._summary_markdown(), meta.summary))
             metadata["summary_text"] = meta.summary
         if meta.modified:
             metadata["modified"] = meta.modified.replace(tzinfo=meta.modified.tzinfo or post.date.tzinfo)
         if meta.image:
-            metadata["image"] = {"src": meta.image.src.lstrip("/"), "alt": meta.image.alt}
+            found = posts.picture_file(Path(self.settings["PATH"]), post.path, meta.image.src)
+            src = found.relative_to(self.settings["PATH"]).as_posix() if found else meta.image.src.lstrip("/")
+            metadata["image"] = {"src": src, "alt": meta.image.alt}
         # Plain text for link previews and post lists; Pelican's own summary cuts the HTML mid-list.
         metadata["excerpt"] = Markup(metadata["summary"]).striptags() if meta.summary else first_paragraph(html)
         return html, metadata
@@ -178,6 +198,13 @@ def validate(project: Project) -> list[Problem]:
     problems: list[Problem] = []
     zone = project.programme.site.timezone
     for blog in project.blogs:
+        # A link out of content/ would publish whatever it points at.
+        leaving = list(files.links_leaving(blog.content_dir))
+        problems += [Problem(link, None, "is a link to a file or folder outside this blog's content folder",
+                             "copy the file into the blog's content folder instead of linking to it")
+                     for link in leaving]
+        if leaving:
+            continue
         found, trouble = posts.read_all(blog.content_dir, zone)
         problems += trouble
         pages = []
@@ -185,11 +212,47 @@ def validate(project: Project) -> list[Problem]:
             page, trouble = posts.read(path, zone)
             problems += trouble
             pages += [page] if page else []
-        problems += _missing_pictures(blog, found + pages) + _page_clashes(pages)
-        photo = blog.councillor.photo
-        if photo and not (blog.folder / photo).is_file():
-            problems.append(Problem(blog.folder / "councillor.yml", None, f"the photo '{photo}' is not there",
-                                    "put the photo in the blog folder, or remove the 'photo:' line"))
+        for post in found + pages:
+            for warning in post.warnings:
+                log.warning("%s", warning)
+        problems += (_missing_pictures(blog, found + pages) + _page_clashes(pages) + _unpublishable(blog)
+                     + _photo_problems(blog))
+    return problems
+
+
+def _photo_problems(blog: Blog) -> list[Problem]:
+    photo = blog.councillor.photo
+    if not photo:
+        return []
+    where = posts.line_starting(blog.folder / "councillor.yml", "photo:")
+    path = files.inside(blog.folder, photo)
+    if path is None:
+        return [Problem(blog.folder / "councillor.yml", where, f"the photo '{photo}' is outside the blog's folder",
+                        "put the photo in the blog's folder and give its name, e.g. photo: photo.jpg")]
+    if not path.is_file():
+        return [Problem(blog.folder / "councillor.yml", where, f"the photo '{photo}' is not there",
+                        "put the photo in the blog folder, or remove the 'photo:' line")]
+    if trouble := files.picture_problem(path):
+        return [Problem(blog.folder / "councillor.yml", where, f"the photo '{photo}' {trouble}",
+                        "use a JPEG or PNG photo")]
+    return []
+
+
+def _unpublishable(blog: Blog) -> list[Problem]:
+    """Files Pelican would publish as they are, or skip without a word, that it should not."""
+    problems = []
+    images = blog.content_dir / posts.IMAGES_DIR
+    # Hidden files (.gitkeep keeps an empty folder in git) are never published: IGNORE_FILES below.
+    for path in sorted(p for p in images.rglob("[!.]*") if p.is_file()) if images.is_dir() else []:
+        if trouble := files.picture_problem(path):
+            problems.append(Problem(path, None, trouble,
+                                    "only pictures go in the images folder: save it as a JPEG, PNG, GIF, "
+                                    "WebP or plain SVG, or remove it"))
+    for folder in (blog.content_dir / posts.POSTS_DIR, blog.content_dir / posts.PAGES_DIR):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.suffix.lower() == ".md" and path.suffix != ".md":
+                problems.append(Problem(path, None, f"ends in '{path.suffix}', so it would not be published",
+                                        f"rename it to end in '.md' (lower case): {path.stem}.md"))
     return problems
 
 
@@ -287,6 +350,7 @@ def pelican_settings(project: Project, blog: Blog, output: Path, site_url: str) 
         "ARTICLE_PATHS": [posts.POSTS_DIR],
         "PAGE_PATHS": [posts.PAGES_DIR],
         "STATIC_PATHS": ["images"],
+        "IGNORE_FILES": [".*"],
         "ARTICLE_URL": "{date:%Y}/{date:%m}/{slug}/",
         "ARTICLE_SAVE_AS": "{date:%Y}/{date:%m}/{slug}/index.html",
         "PAGE_URL": "{slug}/",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from generator import cache, parallel, progress, publish
 from generator.colours import colour_warnings
-from generator.config import Blog, Period, Project, load_project
+from generator.config import Blog, Period, Project, load_project, logo_problem
 from generator.exceptions import BuildError, ConfigError, Problem
 from generator.logs import recorded
 
@@ -48,10 +48,8 @@ def validate(project: Project) -> None:
     problems: list[Problem] = blogs.validate(project) + council.validate(project)
     for warning in colour_warnings(project.programme.branding):
         log.warning("%s", warning)
-    logo = project.programme.branding.logo
-    if logo and not (project.root / logo).is_file():
-        problems.append(Problem(project.root / "programme.yml", None, f"the logo '{logo}' is not there",
-                                "put the logo file beside programme.yml, or remove 'logo:' under branding"))
+    if logo := logo_problem(project.root, project.programme.branding):
+        problems.append(logo)
     if problems:
         raise ConfigError(problems)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import signal
+import threading
 from pathlib import Path
 
 import click
@@ -57,6 +59,20 @@ class _Commands(click.Group):
 def main(verbose: bool) -> None:
     """Build the programme handbook and every councillor's blog, and share new posts."""
     _setup_logging(verbose)
+    _stop_on_sigterm()
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_sigterm() -> None:
+    """A cancelled GitHub Actions run sends SIGTERM: stop as after Ctrl-C, so the build's own clean-up
+    runs (its workers end, site/ stays as it was) rather than the process vanishing mid-step."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupted)
+    click.get_current_context().call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
 
 
 @main.command()

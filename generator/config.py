@@ -11,21 +11,44 @@ import datetime as dt
 import re
 import unicodedata
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from generator import yamlfile
+from generator import files, yamlfile
 from generator.exceptions import ConfigError, Problem
 from generator.networks import NETWORKS
 
 PROGRAMME_FILE = "programme.yml"
 BLOGS_DIR = "councillor_blogs"
 COUNCILLOR_FILE = "councillor.yml"
+BRANDING_DIR = "branding"
 
 HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def _web_address(value: str) -> str:
+    # Addresses end up in href attributes on every page: javascript: or data: would run there.
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = None
+    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname
+            or any(c.isspace() or c in "<>\"'`\\" for c in value)):
+        raise ValueError("must be a full web address starting https:// (or http://), with no spaces")
+    return value
+
+
+#: A page on the web: http(s) with a host, nothing that could leave the attribute it is written into.
+WebAddress = Annotated[str, AfterValidator(_web_address)]
+#: An email address as residents would type it; mailto: links are made from it, never written.
+Email = Annotated[str, Field(pattern=r"^[^@\s<>\"'`():;,\\]+@[^@\s<>\"'`():;,\\]+\.[^@\s<>\"'`():;,\\]+$",
+                             max_length=254)]
+#: A phone number: digits, spaces, brackets, dots, hyphens and a leading +; tel: links are made from it.
+Phone = Annotated[str, Field(pattern=r"^\+?[0-9][0-9 ().-]{4,24}$")]
 
 
 class Model(BaseModel):
@@ -35,7 +58,7 @@ class Model(BaseModel):
 class Council(Model):
     name: str = Field(min_length=2)
     """The council's full name, as residents know it."""
-    url: str
+    url: WebAddress
     """The council's main website."""
     short_name: str | None = None
     """A shorter name for headings and the browser tab (defaults to the full name)."""
@@ -58,9 +81,7 @@ class Site(Model):
     @field_validator("url")
     @classmethod
     def _absolute_url(cls, value: str) -> str:
-        if not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
-            raise ValueError("must be a full web address starting https://")
-        return value.rstrip("/") + "/"
+        return _web_address(value).rstrip("/") + "/"
 
     @field_validator("timezone")
     @classmethod
@@ -101,9 +122,9 @@ class Contact(Model):
     """Who to contact."""
     role: str
     """What they can help with."""
-    email: str | None = None
+    email: Email | None = None
     """Their work email address."""
-    phone: str | None = None
+    phone: Phone | None = None
     """Their work phone number."""
 
 
@@ -148,7 +169,7 @@ class KnownIssue(Model):
 
 
 class Accessibility(Model):
-    contact_email: str
+    contact_email: Email
     """Where people report an accessibility problem."""
     reviewed: dt.date
     """When the site was last checked for accessibility (YYYY-MM-DD)."""
@@ -185,7 +206,7 @@ class Programme(Model):
 class Platform(Model):
     handle: str = Field(min_length=1)
     """The councillor's name on that network."""
-    url: str | None = None
+    url: WebAddress | None = None
     """The profile's web address, where it cannot be worked out from the handle."""
     syndicate: bool | None = None
     """Post new blog posts here automatically (default: yes, except X, which charges per post)."""
@@ -201,9 +222,9 @@ class Surgery(Model):
 
 
 class PublicContact(Model):
-    email: str | None = None
+    email: Email | None = None
     """The councillor's public email for casework."""
-    phone: str | None = None
+    phone: Phone | None = None
     """A public phone number."""
 
     @model_validator(mode="after")
@@ -287,11 +308,24 @@ class Project(BaseModel):
                                    "run 'councillor new' to create it, or check the spelling")])
 
 
-def slugify(name: str) -> str:
-    """A stable, ASCII, URL-safe slug: 'Siân O'Brien-Jones' -> 'sian-obrien-jones'."""
+#: The longest slug made from a name or title: addresses stay readable, and a file or folder
+#: named after one stays well within the 255 bytes a file system allows.
+SLUG_LIMIT = 80
+
+
+def slugify(name: str, limit: int = SLUG_LIMIT) -> str:
+    """A stable, ASCII, URL-safe slug: 'Siân O'Brien-Jones' -> 'sian-obrien-jones'.
+
+    Cut at a word once over ``limit`` characters; empty when ``name`` has no letter or digit
+    that ASCII can spell (an emoji, say), which callers must handle.
+    """
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     ascii_name = re.sub(r"['’`]", "", ascii_name.lower())
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
+    if len(slug) > limit:
+        cut = slug[:limit + 1]
+        slug = (cut.rsplit("-", 1)[0] if "-" in cut else cut[:limit]).strip("-")
+    return slug
 
 
 def load_project(root: Path) -> Project:
@@ -328,6 +362,31 @@ def load_blog(folder: Path) -> tuple[Blog | None, list[Problem]]:
     if councillor is None:
         return None, problems
     return Blog(slug=folder.name, folder=folder, councillor=councillor), problems
+
+
+def logo_file(root: Path, branding: Branding) -> Path | None:
+    """The logo named in programme.yml, if it is a file inside branding/ beside it; None otherwise."""
+    if not branding.logo:
+        return None
+    found = files.inside(root, branding.logo, home=root / BRANDING_DIR)
+    return found if found is not None and found.is_file() else None
+
+
+def logo_problem(root: Path, branding: Branding) -> Problem | None:
+    """Why the logo cannot be published, with the line to fix, or None."""
+    if not branding.logo:
+        return None
+    path = root / PROGRAMME_FILE
+    where = next((n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                  if line.strip().startswith("logo:")), None)
+    found = logo_file(root, branding)
+    if found is None:
+        return Problem(path, where, f"the logo '{branding.logo}' is not a file in the {BRANDING_DIR}/ folder",
+                       f"put the logo in {BRANDING_DIR}/ beside programme.yml and write logo: {BRANDING_DIR}/<file>")
+    if trouble := files.picture_problem(found):
+        return Problem(path, where, f"the logo '{branding.logo}' {trouble}",
+                       "use a PNG, or an SVG drawing with no script")
+    return None
 
 
 def toolkit_dir(root: Path) -> Path:

@@ -19,7 +19,7 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from generator import check, footprint, hub, posts, shortlinks
 from generator.blogs import BLOGS_URL_PATH, councillor_context
 from generator.colours import brand_colours
-from generator.config import Blog, Project, load_project, toolkit_dir
+from generator.config import Blog, Project, load_project, logo_file, toolkit_dir
 from generator.exceptions import Problem
 
 log = logging.getLogger("generator")
@@ -126,8 +126,8 @@ def write_councillors_index(env: Environment, context: dict[str, Any], output: P
 
 
 def copy_assets(project: Project, output: Path) -> None:
-    if project.programme.branding.logo:
-        logo = project.root / project.programme.branding.logo
+    logo = logo_file(project.root, project.programme.branding)
+    if logo is not None:
         (output / "assets").mkdir(parents=True, exist_ok=True)
         shutil.copy2(logo, output / "assets" / logo.name)
     static = toolkit_dir(project.root) / "themes" / "council" / "static"

@@ -34,7 +34,16 @@ from pydantic import BaseModel
 
 from generator import yamlfile
 from generator.colours import brand_colours
-from generator.config import PROGRAMME_FILE, Councillor, Programme, Project, Workshop, toolkit_dir
+from generator.config import (
+    PROGRAMME_FILE,
+    Councillor,
+    Programme,
+    Project,
+    Workshop,
+    logo_file,
+    logo_problem,
+    toolkit_dir,
+)
 from generator.exceptions import BuildError
 from generator.networks import NETWORKS
 from generator.posts import FrontMatter
@@ -144,10 +153,9 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
         config.site_description = config.site_description or lead
         config.extra["handbook_cover"] = {"lead": lead, "cohort": programme.cohort.name}
         if programme.branding.logo:
-            logo = path.parent / programme.branding.logo
-            if not logo.is_file():
-                raise PluginError(f"{path}: the logo '{programme.branding.logo}' is not there")
-            config.theme["logo"] = f"{ASSETS}/{logo.name}"
+            if problem := logo_problem(path.parent, programme.branding):
+                raise PluginError(str(problem))
+            config.theme["logo"] = f"{ASSETS}/{Path(programme.branding.logo).name}"
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -157,8 +165,8 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
                 raise PluginError(f"{src_uri} is written by the handbook itself: remove it from the docs folder")
             source = self._theme_file(template)
             files.append(File.generated(config, src_uri, content=source.read_text(encoding="utf-8")))
-        if programme.branding.logo:
-            logo = self.programme_path.parent / programme.branding.logo
+        logo = logo_file(self.programme_path.parent, programme.branding)
+        if logo is not None:
             files.append(File.generated(config, f"{ASSETS}/{logo.name}", abs_src_path=str(logo)))
         return files
 

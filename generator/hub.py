@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import markdown
 import nh3
 from jinja2 import Environment
 
-from generator import posts, shortlinks
+from generator import markup, posts, shortlinks
 from generator.blogs import blog_url, post_path
 from generator.config import Blog
 
@@ -64,10 +63,18 @@ def sanitise(fragment: str) -> str:
 def summary_html(post: posts.Post) -> str:
     """The post's summary, or else its opening words, as sanitised HTML."""
     if post.meta.summary:
-        return sanitise(markdown.markdown(post.meta.summary, output_format="html"))
+        try:
+            return sanitise(markup.render(post.meta.summary))
+        except markup.TooSlow:
+            return ""
     # A quoted council item is the council's words, not the councillor's, and may not be out yet.
     body = shortlinks.without_shortcodes(post.body)
-    text = html.unescape(nh3.clean(markdown.markdown(body, output_format="html"), tags=set()))
+    try:
+        rendered = markup.render(body)
+    except markup.TooSlow:
+        # The blog build refuses this post with its file and line; the hub just leaves its words out.
+        rendered = ""
+    text = html.unescape(nh3.clean(rendered, tags=set()))
     words = text.split()
     opening = " ".join(words[:SUMMARY_WORDS]) + (" …" if len(words) > SUMMARY_WORDS else "")
     return f"<p>{html.escape(opening)}</p>"

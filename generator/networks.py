@@ -6,7 +6,9 @@ This is the one place that knows how a handle becomes a profile link. Posting ru
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,10 @@ def profile_url(network: str, handle: str, url: str | None = None) -> str | None
         return url
     if network == "mastodon":
         user, _, host = handle.lstrip("@").partition("@")
-        return f"https://{host}/@{user}" if host else None
+        # The host becomes the link's host: only a plain domain name may stand there.
+        if not re.fullmatch(r"[A-Za-z0-9.-]+\.[A-Za-z]{2,}", host):
+            return None
+        return f"https://{host}/@{quote(user, safe='._-')}"
     pattern = NETWORKS[network].profile
-    return pattern.format(handle=handle.lstrip("@")) if pattern else None
+    # Quoted, so a handle with spaces or slashes stays one part of the network's own address.
+    return pattern.format(handle=quote(handle.lstrip("@"), safe="._-")) if pattern else None

@@ -12,15 +12,17 @@ several. ``jobs=1`` runs every job in the main process, in order.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -123,13 +125,22 @@ def run(jobs: list[Job], context: Context, workers: int, on_done: Callable[[Outc
                 futures[-1].add_done_callback(lambda _: tick())
             if meanwhile:
                 meanwhile()
+            for future in as_completed(futures):
+                outcomes.append(future.result())
+                on_done(outcomes[-1])
         except BaseException:
-            pool.shutdown(cancel_futures=True)
+            _abandon(pool)
             raise
-        for future in as_completed(futures):
-            outcomes.append(future.result())
-            on_done(outcomes[-1])
     return outcomes
+
+
+def _abandon(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now: after Ctrl-C, a cancelled Actions run or a failure, none may outlive the build."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for child in multiprocessing.active_children():
+        child.terminate()
+    for child in multiprocessing.active_children():
+        child.join(5)
 
 
 def raise_failures(outcomes: list[Outcome], order: list[str]) -> None:
@@ -152,6 +163,9 @@ def _process_start() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+#: Linux's prctl option that sends the worker a signal when the process that started it ends.
+PR_SET_PDEATHSIG = 1
+
 # -- In the worker ------------------------------------------------------------------------------
 
 _context: Context | None = None
@@ -162,11 +176,24 @@ def _start_worker(context: Context) -> None:
     global _context, _templates
     from jinja2 import FileSystemBytecodeCache
 
+    _die_with_parent()
+
     for name, level in context.levels.items():
         logging.getLogger(name).setLevel(level)
     context.templates_dir.mkdir(parents=True, exist_ok=True)
     cache.take_learned()  # what a forked worker inherited, the main process knows already
     _context, _templates = context, FileSystemBytecodeCache(str(context.templates_dir))
+
+
+def _die_with_parent() -> None:
+    """A worker ends with the build that started it, even one killed outright (SIGKILL)."""
+    if multiprocessing.parent_process() is None:
+        return  # the build runs in this process: it keeps its own signal handling
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the main process decides
+    if sys.platform == "linux":
+        with suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _stop_worker() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,14 +17,27 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
-from generator import yamlfile
-from generator.config import SLUG, slugify
+from generator import files, yamlfile
+from generator.config import SLUG, SLUG_LIMIT, slugify
 from generator.exceptions import Problem
 from generator.networks import NETWORKS
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
+#: A front matter line as an iPad or Word leaves it: its typographic dashes make '---' into
+#: '—-' or '–-' ('--' becomes a dash as it is typed).
+TYPED_DASHES = re.compile(r"^(?=[-\u2013\u2014]*[\u2013\u2014])[-\u2013\u2014]{1,3}[ \t]*$")
+#: 'title: “Castle Street: the café”', where curly quotes (which YAML does not know) wrap the
+#: whole value, as iPads type them.
+CURLY_QUOTED = re.compile(r"^([ \t]*(?:-[ \t]+)?(?:[\w-]+:[ \t]+)?)(?:“(.*)”|‘(.*)’)[ \t]*$")
+#: Characters no page or feed can carry; Word and pasted text bring them in unseen.
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+#: Word's manual line break (Shift+Enter) and page break, pasted as characters.
+WORD_BREAKS = re.compile(r"[\x0b\x0c]")
+#: A post is a page of text; past this a file is a mistake, or built to slow the build down.
+MAX_POST_BYTES = 1_000_000
+EARLIEST_YEAR = 1900
 FENCE = re.compile(r"^[ \t]*(```|~~~)")
 # ![](photo.jpg) or ![ ][ref]: Markdown gives the image an empty description.
 UNDESCRIBED_MARKDOWN_IMAGE = re.compile(r"!\[\s*\](\([^)\n]*\)?|\[[^\]\n]*\]?)")
@@ -41,11 +55,29 @@ PELICAN_PREFIX = re.compile(r"^\{(?:static|attach)\}")
 MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty", "toc"]
 POSTS_DIR = "posts"
 PAGES_DIR = "pages"
+IMAGES_DIR = "images"
 
 
 def _morning_if_date_only(value: object) -> object:
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
+        value = dt.date.fromisoformat(value.strip()) if _valid_date(value.strip()) else value
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return dt.datetime.combine(value, dt.time(9, 0))
+    return value
+
+
+def _valid_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _plausible_year(value: dt.datetime) -> dt.datetime:
+    # Year 1 makes addresses and the pages' machine-readable dates that browsers cannot read.
+    if value.year < EARLIEST_YEAR:
+        raise ValueError(f"the year {value.year} is too early; write the date as YYYY-MM-DD")
     return value
 
 
@@ -56,7 +88,7 @@ def _comma_separated(value: object) -> object:
 
 
 #: A date, or a date and time; a date alone means 09:00 that day.
-DateOrDateTime = Annotated[dt.datetime, BeforeValidator(_morning_if_date_only)]
+DateOrDateTime = Annotated[dt.datetime, BeforeValidator(_morning_if_date_only), AfterValidator(_plausible_year)]
 #: A YAML list, or one line of words separated by commas (easier to type on an iPad).
 Tags = Annotated[list[str], BeforeValidator(_comma_separated)]
 
@@ -89,7 +121,7 @@ class FrontMatter(BaseModel):
     """'draft' keeps the post off the site, its feeds and every network."""
     political: bool = False
     """true for party-political posts: the council hub leaves them out."""
-    slug: str | None = Field(None, pattern=SLUG)
+    slug: str | None = Field(None, pattern=SLUG, max_length=SLUG_LIMIT)
     """The last part of the post's web address (made from the title if not given)."""
     social: dict[str, str] = {}
     """Text to post instead of the usual one, per network, e.g. {mastodon: 'Bins change…'}."""
@@ -110,10 +142,12 @@ class Post:
     body: str
     body_line: int
     date: dt.datetime
+    #: What was read differently from how it was written (typographic dashes, control characters…).
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def slug(self) -> str:
-        return self.meta.slug or slugify(self.meta.title)
+        return self.meta.slug or slugify(self.meta.title) or fallback_slug(self.meta.title, self.date)
 
     @property
     def is_draft(self) -> bool:
@@ -126,6 +160,16 @@ class Post:
     def is_published(self, now: dt.datetime) -> bool:
         """Live on the site: not a draft and not dated in the future."""
         return not self.is_draft and self.date <= now
+
+
+def fallback_slug(text: str, date: dt.datetime | dt.date) -> str:
+    """An address for a title or tag with nothing to spell one from (emoji only): its date and a short hash."""
+    return f"{date:%Y-%m-%d}-{hashlib.blake2b(text.encode(), digest_size=3).hexdigest()}"
+
+
+def tag_slug(tag: str) -> str:
+    """A tag's address; an emoji-only tag gets a short hash, so it never takes the tags index's address."""
+    return slugify(tag) or f"tag-{hashlib.blake2b(tag.encode(), digest_size=3).hexdigest()}"
 
 
 def split(text: str) -> tuple[str | None, str, int]:
@@ -167,11 +211,16 @@ def readings(paths: list[Path], timezone: str) -> dict[tuple[str, str, bytes], t
 
 
 def _parse(path: Path, data: bytes, timezone: str) -> tuple[Post | None, list[Problem]]:
+    if len(data) > MAX_POST_BYTES:
+        return None, [Problem(path, None, f"is {len(data) / 1_000_000:.1f} MB; a post may be at most "
+                              f"{MAX_POST_BYTES // 1_000_000} MB", "split it into several posts, and put pictures "
+                              "in the images folder rather than inside the text")]
     try:
         # Newlines as read_text() gives them, so line numbers and bodies do not depend on the editor.
-        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as error:
         return None, [yamlfile.not_utf8(path, data, error)]
+    text, warnings = forgive(path, text)
     head, body, first_line = split(text)
     if head is None:
         return None, [Problem(path, 1, "has no front matter",
@@ -186,7 +235,43 @@ def _parse(path: Path, data: bytes, timezone: str) -> tuple[Post | None, list[Pr
     body_line = first_line + head.count("\n") + 1
     zone = ZoneInfo(timezone)
     date = meta.date if meta.date.tzinfo else meta.date.replace(tzinfo=zone)
-    return Post(path=path, meta=meta, body=body, body_line=body_line, date=date), _body_problems(path, body, body_line)
+    return (Post(path=path, meta=meta, body=body, body_line=body_line, date=date, warnings=tuple(warnings)),
+            _body_problems(path, body, body_line))
+
+
+def forgive(path: Path, text: str) -> tuple[str, list[Problem]]:
+    """``text`` as its writer meant it, with a warning for each thing read differently.
+
+    An iPad or Word changes what is typed: '---' becomes '—-', straight quotes become curly
+    ones, and pasted text brings invisible control characters that no page or feed can hold.
+    """
+    warnings: list[Problem] = []
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if CONTROL.search(line) or WORD_BREAKS.search(line):
+            warnings.append(Problem(path, index + 1, "has invisible control characters (often from pasted text); "
+                                    "they were left out", "retype the line, or paste it as plain text"))
+            lines[index] = WORD_BREAKS.sub(" ", CONTROL.sub("", line))
+    if lines and TYPED_DASHES.match(lines[0]):
+        closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---" or TYPED_DASHES.match(lines[i])),
+                       None)
+        for index in (0, closing):
+            if index is not None and lines[index].rstrip() != "---":
+                warnings.append(Problem(path, index + 1, f"'{lines[index].strip()}' was read as '---'",
+                                        "type three hyphens; on an iPad, turn off Smart Punctuation "
+                                        "(Settings > General > Keyboard)"))
+                lines[index] = "---"
+    if lines and lines[0].rstrip() == "---":
+        for index in range(1, len(lines)):
+            if lines[index].rstrip() == "---":
+                break
+            match = CURLY_QUOTED.match(lines[index])
+            if match:
+                value = match.group(2) if match.group(2) is not None else match.group(3)
+                lines[index] = match.group(1) + json.dumps(value, ensure_ascii=False)
+                warnings.append(Problem(path, index + 1, "has curly quotes around a value; read as straight quotes",
+                                        "type straight quotes (\" or '); on an iPad, turn off Smart Punctuation"))
+    return "\n".join(lines), warnings
 
 
 def _prose_lines(body: str) -> Iterator[tuple[int, str]]:
@@ -224,12 +309,15 @@ def local_images(body: str) -> list[tuple[int, str]]:
 
 
 def picture_file(content_dir: Path, post_path: Path, src: str) -> Path | None:
-    """The file a post's picture address names: under the blog's content/, or beside the post."""
+    """The file a post's picture address names: under the blog's content/, beside the post, or,
+    named without its folder, in the blog's images/. Never a file outside content/."""
     pelican = PELICAN_PREFIX.match(src)
     src = PELICAN_PREFIX.sub("", src).split("#")[0].split("?")[0].lstrip("/")
-    for base in (content_dir,) if pelican else (content_dir, post_path.parent):
-        if (base / src).is_file():
-            return base / src
+    bases = (content_dir,) if pelican else (content_dir, post_path.parent, content_dir / IMAGES_DIR)
+    for base in bases:
+        found = files.inside(base, src, home=content_dir)
+        if found is not None and found.is_file():
+            return found
     return None
 
 

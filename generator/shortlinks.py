@@ -19,15 +19,14 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-import markdown
 from jinja2 import Environment
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 from markupsafe import escape
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator import posts, yamlfile
-from generator.config import PROGRAMME_FILE, SLUG, Period, Programme, Project
+from generator import markup, posts, yamlfile
+from generator.config import PROGRAMME_FILE, SLUG, Period, Programme, Project, WebAddress
 from generator.exceptions import BuildError, Problem
 
 CONTENT_DIR = "council_content"
@@ -61,7 +60,7 @@ class ItemFrontMatter(BaseModel):
     """true for items the council may still publish during the pre-election period (e.g. a polling station change)."""
     tags: posts.Tags = []
     """Topics, e.g. [bins, roads]."""
-    link: str | None = Field(None, pattern=r"^https?://\S+$")
+    link: WebAddress | None = None
     """A page on the council's main website with the full details."""
 
 
@@ -327,11 +326,20 @@ class ItemView:
     body_html: str
 
 
+def item_html(item: Item) -> str:
+    """The item's text as HTML, cleaned as posts are: officers' words are published on the same site."""
+    try:
+        return markup.clean(markup.render(item.body, ITEM_EXTENSIONS))
+    except markup.TooSlow:
+        raise BuildError(f"{item.path}: the text could not be read in time: it holds thousands of '[' or other "
+                         "repeated marks; remove them") from None
+
+
 def item_views(items: list[Item], site_url: str, cutoff: dt.datetime, pre_election: bool) -> list[ItemView]:
     views = [
         ItemView(item=item, state=item.state(cutoff, pre_election), url=news_url(site_url, item),
                  short_url=short_url(site_url, item), share_text=share_text(site_url, item),
-                 body_html=markdown.markdown(item.body, extensions=ITEM_EXTENSIONS, output_format="html"))
+                 body_html=item_html(item))
         for item in items
     ]
     return sorted(views, key=lambda v: v.item.date, reverse=True)

@@ -7,15 +7,18 @@ becomes the number 630, which a councillor typing a surgery time would never exp
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, MaxDepthExceededError
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import AliasEvent
 
 from generator.exceptions import Problem
 
@@ -37,11 +40,38 @@ class _Constructor(RoundTripConstructor):
             return str(self.construct_scalar(node))
 
 
+class _AliasRefused(MarkedYAMLError):
+    pass
+
+
+class _Composer(Composer):
+    """Refuses aliases (``*name``): each one repeats a whole part of the file, so a few lines of
+    nested aliases can stand for billions of values and hold the build for hours. Settings and
+    front matter never need them."""
+
+    def compose_document(self: Any) -> Any:
+        # The parser is reused between files, and a file refused part way leaves its depth behind.
+        self.depth = 0
+        return super().compose_document()
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.parser.check_event(AliasEvent):
+            event = self.parser.peek_event()
+            raise _AliasRefused(None, None, f"'*{event.anchor}' repeats another part of the file", event.start_mark)
+        return super().compose_node(parent, index)
+
+
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
 _Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_yaml_float)
 _Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
 _yaml = YAML(typ="rt")
 _yaml.Constructor = _Constructor
+_yaml.Composer = _Composer
+#: Settings are a few levels deep; a file nested deeper is a mistake, or built to exhaust the parser.
+MAX_DEPTH = 20
+_yaml.max_depth = MAX_DEPTH
+#: Far above any settings file or post (the longest example post is a few kilobytes).
+MAX_BYTES = 1_000_000
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -55,17 +85,36 @@ def parse(text: str, path: Path, first_line: int = 1) -> Any:
     """Parse YAML text; ``first_line`` is where the text starts in its file (front matter)."""
     try:
         return _yaml.load(text)
+    except _AliasRefused as error:
+        raise YamlSyntaxError(Problem(path, _line(error, first_line), str(error.problem),
+                                      "write the value out in full instead of using & and * (YAML anchors and aliases)")
+                              ) from None
+    except MaxDepthExceededError as error:
+        raise YamlSyntaxError(Problem(path, _line(error, first_line), f"is nested more than {MAX_DEPTH} levels deep",
+                                      "check the indentation and the brackets: settings are only a few levels deep")
+                              ) from None
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + first_line if mark else first_line
         raise YamlSyntaxError(
             Problem(
                 path,
-                line,
+                _line(error, first_line),
                 f"this is not valid YAML ({error.problem or error.context})",
                 "check the indentation and that any text containing ':' or '#' is in quotes",
             )
         ) from None
+
+
+def _line(error: MarkedYAMLError, first_line: int) -> int:
+    mark = error.problem_mark or error.context_mark
+    return mark.line + first_line if mark else first_line
+
+
+def too_big(path: Path, data: bytes) -> Problem | None:
+    """A file over ``MAX_BYTES``, refused before it is parsed."""
+    if len(data) <= MAX_BYTES:
+        return None
+    return Problem(path, None, f"is {len(data) / 1_000_000:.1f} MB; a file here may be at most "
+                   f"{MAX_BYTES // 1_000_000} MB", "split it into smaller files, or move large content out of it")
 
 
 def plain(node: Any) -> Any:
@@ -115,6 +164,8 @@ def validate(
         root = CommentedMap()
     if not isinstance(root, dict):
         return None, [Problem(path, first_line, "expected a set of 'name: value' lines", "")]
+    if controls := list(_control_characters(root, (), path, first_line)):
+        return None, controls
     try:
         return model.model_validate(plain(root), context=context), []
     except ValidationError as error:
@@ -122,6 +173,22 @@ def validate(
             Problem(path, line_of(root, err["loc"], first_line), _message(err), _fix(err))
             for err in error.errors(include_url=False)
         ]
+
+
+#: Characters no page or feed can carry; in YAML they come from escapes such as "\0" or "\v".
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _control_characters(node: Any, loc: tuple, path: Path, first_line: int) -> Iterator[Problem]:
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        if isinstance(value, str) and (found := CONTROL.search(value)):
+            yield Problem(path, line_of(node, (key,), first_line),
+                          f"'{'.'.join(map(str, (*loc, key)))}' holds an invisible control character "
+                          f"(U+{ord(found.group()):04X}), which no page can show",
+                          "remove the escape (such as \\0 or \\v) or retype the text")
+        elif isinstance(value, dict | list):
+            yield from _control_characters(value, (*loc, key), path, first_line)
 
 
 def _message(err: dict) -> str:
@@ -173,7 +240,9 @@ def load(model: type[M], path: Path, context: dict | None = None) -> tuple[M | N
     """Read and validate one YAML file; returns (model or None, problems)."""
     try:
         data = path.read_bytes()
-        root = parse(data.decode("utf-8"), path)
+        if problem := too_big(path, data):
+            return None, [problem]
+        root = parse(data.decode("utf-8").removeprefix("\ufeff"), path)
     except YamlSyntaxError as error:
         return None, [error.problem]
     except UnicodeDecodeError as error:

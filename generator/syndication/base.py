@@ -14,8 +14,10 @@ preview stops there, a publish hands the same message to ``deliver``.
 from __future__ import annotations
 
 import abc
+import base64
 import datetime as dt
 import email.utils
+import json
 import logging
 import os
 import tempfile
@@ -24,6 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
+from urllib.parse import quote, quote_plus
 
 import requests
 
@@ -192,10 +195,11 @@ class Adapter(abc.ABC):
 
     def credential(self, name: str) -> str:
         value = self.setting(name)
+        variable = env_name(self.context.blog_slug, self.name, name)
         if value is None:
-            raise AuthError(f"{env_name(self.context.blog_slug, self.name, name)} is not set",
+            raise AuthError(f"{variable} is not set",
                             "add it as a repository secret (Settings > Secrets and variables > Actions)")
-        return value
+        return check_secret(variable, value)
 
     def missing(self) -> list[str]:
         return [env_name(self.context.blog_slug, self.name, n) for n in self.CREDENTIALS if self.setting(n) is None]
@@ -343,11 +347,57 @@ def _short(text: str, limit: int = 300) -> str:
 
 
 def redact(text: str, secrets: list[str]) -> str:
-    """``text`` with every secret value replaced, longest first so one secret inside another is still hidden."""
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        if len(secret) >= 4:
-            text = text.replace(secret, "[hidden]")
+    """``text`` with every secret replaced in every form it takes on the wire, longest first so one
+    secret inside another is still hidden.
+
+    A token reaches a message as it is, but also percent-encoded in a URL or form body, escaped
+    inside JSON or a Python repr of a request, and base64-encoded in a basic-auth header; a
+    message about any of them must show none.
+    """
+    forms = {form for secret in secrets if len(secret) >= 4 for form in _wire_forms(secret)}
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "[hidden]")
     return text
+
+
+def _wire_forms(secret: str) -> set[str]:
+    forms = {secret, quote(secret, safe=""), quote_plus(secret, safe=""), quote(secret, safe="/"),
+             json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1], repr(secret)[1:-1],
+             repr(secret.encode())[2:-1]}
+    data = secret.encode()
+    # Inside base64 (user:password), the secret's own characters depend on where it starts:
+    # the part of the encoding that only the secret decides, for each of the three alignments.
+    for offset in range(3):
+        encoded = base64.b64encode(b"\0" * offset + data).decode()
+        start, end = -(-offset * 4 // 3), (offset + len(data)) * 4 // 3
+        forms |= {encoded[start:end], encoded[start:end].replace("+", "-").replace("/", "_")}
+    return {form for form in forms if len(form) >= 4}
+
+
+def check_secret(name: str, value: str) -> str:
+    """``value`` if it can be a credential; a value with a space, line break or invisible character was
+    pasted with something else, and would be sent (and could be echoed back) in pieces."""
+    if any(c.isspace() or not c.isprintable() for c in value):
+        raise AuthError(f"{name} holds a space, a line break or an invisible character, so it cannot be a token",
+                        "copy the token again, with nothing before or after it, and save it as that secret")
+    return value
+
+
+#: What the ledger keeps of a failure: its kind, in the project's own words. The message shown
+#: when it happens may quote the network's answer, which can hold anything, so it is not kept.
+LEDGER_WORDS = {
+    "AuthError": "the network did not accept the token, or it lacks a permission",
+    "Transient": "the network was busy, limiting requests or could not be reached",
+    "Duplicate": "the network said the post was already there",
+    "Rejected": "the network refused the post",
+    "CannotCheck": "a repeat could not be ruled out, so nothing was sent",
+    "NetworkError": "the network gave an answer that could not be understood",
+}
+
+
+def ledger_error(error: NetworkError) -> str:
+    kind = next((cls.__name__ for cls in type(error).__mro__ if cls.__name__ in LEDGER_WORDS), "NetworkError")
+    return f"{kind}: {LEDGER_WORDS[kind]}"
 
 
 def image_for_upload(path: Path | None, max_bytes: int, types: Mapping[str, str]) -> tuple[bytes, str] | None:

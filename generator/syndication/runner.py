@@ -41,6 +41,7 @@ from generator.syndication.base import (
     Duplicate,
     NetworkError,
     Remote,
+    ledger_error,
     redact,
 )
 from generator.syndication.compose import Draft, Message
@@ -252,7 +253,7 @@ def sync(adapter: Adapter, book: ledger.Ledger, key: str, slug: str, draft: Draf
 
     def failed(error: NetworkError, uncertain: bool) -> Result:
         book.mark_error(key, name, slug=slug, url=draft.url, text=message.text if message else None,
-                        error=redact(error.message, adapter.secrets()), uncertain=uncertain,
+                        error=ledger_error(error), uncertain=uncertain,
                         when=dt.datetime.now(dt.UTC), progress=dict(progress.state) if progress.state else None)
         return Result(blog, slug, name, "error", text=message.text if message else None, detail=error.message,
                       fix=error.fix)

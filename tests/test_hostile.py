@@ -1,0 +1,403 @@
+"""Hostile and odd input, as a council's security reviewer would try it.
+
+Every case drives ``councillor build`` on a one-blog programme and checks what a reviewer
+would: the exit code, a message naming the file, ``site/`` untouched after a refusal, no byte
+from outside the programme published, no script in any page or feed, and a bounded time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import copy_example, run_cli
+
+BLOG = "grace-okonkwo"
+#: Generous for a one-blog programme on a busy two-core machine; a parser running away takes hours.
+TIME_LIMIT = 30.0
+SECRET_FILE_TEXT = "NC_LEAK_CANARY=do-not-publish-0451"
+
+
+def small_programme(dest: Path) -> Path:
+    """The example cut down to one blog, with a sentinel site/ that a refusal must leave as it is."""
+    root = copy_example(dest)
+    for folder in (root / "councillor_blogs").iterdir():
+        if folder.name != BLOG:
+            shutil.rmtree(folder)
+    shutil.rmtree(root / "footprint", ignore_errors=True)
+    site = root / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>the last good site</p>\n")
+    # A file outside the programme that no build may publish, whatever a setting names.
+    (dest.parent / "secret.txt").write_text(SECRET_FILE_TEXT)
+    return root
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def blog(root: Path) -> Path:
+    return root / "councillor_blogs" / BLOG
+
+
+def post(root: Path, name: str, head: str, body: str = "Some words.\n") -> Path:
+    path = blog(root) / "content" / "posts" / name
+    path.write_text(f"---\n{head}\n---\n\n{body}", encoding="utf-8")
+    return path
+
+
+def set_line(path: Path, prefix: str, line: str) -> None:
+    """Replace the line starting with ``prefix`` (or add ``line`` at the end)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = [i for i, text in enumerate(lines) if text.startswith(prefix)]
+    if found:
+        lines[found[0]] = line
+    else:
+        lines.append(line)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def alias_bomb(levels: int = 9) -> str:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, levels):
+        ref = f"*a{level - 1}"
+        lines.append(f"a{level}: &a{level} [{', '.join([ref] * 9)}]")
+    return "\n".join(lines)
+
+
+HTML_AS_PICTURE = b"<html><body><script>alert(document.cookie)</script></body></html>"
+SCRIPTED_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="1" height="1"/></svg>'
+SVG_WITH_SCRIPT = (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script>'
+                   b'<rect width="1" height="1"/></svg>')
+SVG_WITH_LINK = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+                 b'<image xlink:href="https://tracker.example/x.png"/></svg>')
+SVG_WITH_ENTITY = (b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                   b'<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>')
+
+
+def _photo(value: str) -> Callable[[Path], None]:
+    return lambda root: set_line(blog(root) / "councillor.yml", "photo:", f"photo: {value}")
+
+
+def _logo(value: str) -> Callable[[Path], None]:
+    def change(root: Path) -> None:
+        set_line(root / "programme.yml", "  logo:", f"  logo: {value}")
+    return change
+
+
+def _file(relative: str, data: bytes) -> Callable[[Path], None]:
+    def change(root: Path) -> None:
+        path = blog(root) / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return change
+
+
+def _link(relative: str, target: Callable[[Path], Path]) -> Callable[[Path], None]:
+    def change(root: Path) -> None:
+        path = blog(root) / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.symlink_to(target(root))
+    return change
+
+
+def _both(*changes: Callable[[Path], None]) -> Callable[[Path], None]:
+    def change(root: Path) -> None:
+        for one in changes:
+            one(root)
+    return change
+
+
+def _post(head: str, body: str = "Some words.\n", name: str = "2026-03-01-odd.md") -> Callable[[Path], None]:
+    return lambda root: post(root, name, head, body) and None
+
+
+def _programme_line(prefix: str, line: str) -> Callable[[Path], None]:
+    return lambda root: set_line(root / "programme.yml", prefix, line)
+
+
+def _councillor_line(prefix: str, line: str) -> Callable[[Path], None]:
+    return lambda root: set_line(blog(root) / "councillor.yml", prefix, line)
+
+
+def _raw_post(data: bytes, name: str = "2026-03-01-odd.md") -> Callable[[Path], None]:
+    return _file(f"content/posts/{name}", data)
+
+
+def _news_line(prefix: str, line: str) -> Callable[[Path], None]:
+    return lambda root: set_line(root / "council_content" / "2026-11-20-bin-changes.md", prefix, line)
+
+
+def _twin_posts(root: Path) -> None:
+    post(root, "2026-03-01-a.md", "title: Bin day\ndate: 2026-03-01")
+    post(root, "2026-03-02-b.md", "title: Bin day!\ndate: 2026-03-02")
+
+
+def _pages_dir_link(root: Path) -> None:
+    (blog(root) / "content" / "images").rename(blog(root) / "content" / "old-images")
+    (blog(root) / "content" / "images").symlink_to("/etc")
+
+
+PLAIN = "title: Odd\ndate: 2026-03-01"
+
+#: (id, change, a word the message must contain, the file the message must name)
+REFUSED: list[tuple[str, Callable[[Path], None], str, str]] = [
+    # Paths: nothing outside its folder, links followed.
+    ("photo-proc-environ", _photo("/proc/self/environ"), "outside", "councillor.yml"),
+    ("photo-git-config", _photo("../../.git/config"), "outside", "councillor.yml"),
+    ("photo-programme", _photo("../../programme.yml"), "outside", "councillor.yml"),
+    ("photo-secret-beside", _photo("../../../secret.txt"), "outside", "councillor.yml"),
+    ("photo-html-renamed", _both(_file("photo.png", HTML_AS_PICTURE), _photo("photo.png")),
+     "not a picture", "councillor.yml"),
+    ("photo-through-link", _both(_link("photo.jpg", lambda root: root.parent / "secret.txt"), _photo("photo.jpg")),
+     "outside", "councillor.yml"),
+    ("logo-etc-passwd", _logo("/etc/passwd"), "branding", "programme.yml"),
+    ("logo-climbs-out", _logo("branding/../../secret.txt"), "branding", "programme.yml"),
+    ("logo-outside-branding", _logo("programme.yml"), "branding", "programme.yml"),
+    ("logo-svg-script", _both(lambda r: (r / "branding" / "evil.svg").write_bytes(SVG_WITH_SCRIPT) and None,
+                              _logo("branding/evil.svg")), "script", "programme.yml"),
+    ("image-link-out", _link("content/images/leak.png", lambda root: root.parent / "secret.txt"), "link",
+     "leak.png"),
+    ("post-link-out", _link("content/posts/2026-03-01-leak.md", lambda root: root.parent / "secret.txt"), "link",
+     "2026-03-01-leak.md"),
+    ("images-folder-link", _pages_dir_link, "link", "images"),
+    ("front-matter-image-climbs", _post(PLAIN + "\nimage:\n  src: ../../../../../secret.txt\n  alt: A leak"),
+     "not there", "2026-03-01-odd.md"),
+    ("inline-image-climbs", _post(PLAIN, "![The secret](../../../../../secret.txt)\n"), "not there",
+     "2026-03-01-odd.md"),
+    ("html-in-images", _file("content/images/page.html", HTML_AS_PICTURE), "not a picture", "page.html"),
+    ("html-renamed-png", _file("content/images/chart.png", HTML_AS_PICTURE), "not a picture", "chart.png"),
+    ("svg-onload", _file("content/images/map.svg", SCRIPTED_SVG), "event handler", "map.svg"),
+    ("svg-script", _file("content/images/map.svg", SVG_WITH_SCRIPT), "script", "map.svg"),
+    ("svg-remote-link", _file("content/images/map.svg", SVG_WITH_LINK), "links to", "map.svg"),
+    ("svg-entity", _file("content/images/map.svg", SVG_WITH_ENTITY), "entities", "map.svg"),
+    # Parsing: bounded.
+    ("alias-bomb-post", _post(PLAIN + "\n" + alias_bomb()), "repeats", "2026-03-01-odd.md"),
+    ("alias-bomb-programme", lambda r: (r / "programme.yml").write_text(
+        (r / "programme.yml").read_text() + "\n" + alias_bomb()), "repeats", "programme.yml"),
+    ("alias-bomb-councillor", lambda r: (blog(r) / "councillor.yml").write_text(
+        (blog(r) / "councillor.yml").read_text() + "\n" + alias_bomb()), "repeats", "councillor.yml"),
+    ("markdown-brackets", _post(PLAIN, "[a " * 20000 + "\n"), "took longer", "2026-03-01-odd.md"),
+    ("deep-nesting-post", _post(PLAIN + "\ntags: " + "[" * 20000 + "]" * 20000), "nested", "2026-03-01-odd.md"),
+    ("deep-nesting-programme", lambda r: (r / "programme.yml").write_text(
+        (r / "programme.yml").read_text() + "\nx: " + "[" * 20000 + "]" * 20000), "nested", "programme.yml"),
+    ("huge-post", _post(PLAIN, "word " * 250_000), "MB", "2026-03-01-odd.md"),
+    ("huge-programme", lambda r: (r / "programme.yml").write_text(
+        (r / "programme.yml").read_text() + "\n# " + "x" * 1_100_000 + "\n"), "MB", "programme.yml"),
+    # Addresses.
+    ("council-url-javascript", _programme_line("  url: https://www.fenmarsh", "  url: \"javascript:alert(1)\""),
+     "web address", "programme.yml"),
+    ("site-url-javascript", _programme_line("  url: https://fenmarsh-council", "  url: \"javascript://x/%0aalert(1)\""),
+     "web address", "programme.yml"),
+    ("platform-url-data", _councillor_line("platforms:", "platforms:\n  nextdoor:\n    handle: Grace\n"
+                                                         "    url: \"data:text/html,<script>alert(1)</script>\""),
+     "web address", "councillor.yml"),
+    ("email-with-markup", _councillor_line("  email:", "  email: '\"><script>alert(1)</script>@x.example'"),
+     "email", "councillor.yml"),
+    ("phone-with-markup", _councillor_line("  email:", "  phone: '<img src=x onerror=alert(1)>'"), "phone",
+     "councillor.yml"),
+    ("news-link-javascript", _news_line("link:", "link: \"javascript:alert(1)\""), "web address",
+     "2026-11-20-bin-changes.md"),
+    # Slugs and dates.
+    ("slug-too-long", _post(PLAIN + "\nslug: " + "-".join(["word"] * 40)), "slug", "2026-03-01-odd.md"),
+    ("two-posts-one-address", _twin_posts, "same web address", "2026-03-02-b.md"),
+    ("year-one", _post("title: Odd\ndate: 0001-01-01"), "too early", "2026-03-01-odd.md"),
+    ("yaml-escaped-nul", _post('title: "Nul\\0 escaped"\ndate: 2026-03-01'), "control character",
+     "2026-03-01-odd.md:2"),
+    ("capital-md", _raw_post(b"---\ntitle: Shouting\ndate: 2026-03-01\n---\n\nHello.\n", "2026-03-01-shout.MD"),
+     ".md", "2026-03-01-shout.MD"),
+]
+
+
+@pytest.mark.parametrize(("change", "word", "names"), [case[1:] for case in REFUSED],
+                         ids=[case[0] for case in REFUSED])
+def test_hostile_input_is_refused_with_its_file_and_site_left_alone(tmp_path, change, word, names):
+    root = small_programme(tmp_path / "programme")
+    change(root)
+    before = digest(root / "site")
+    start = time.monotonic()
+    result = run_cli("build", "--root", root, "--jobs", "1")
+    elapsed = time.monotonic() - start
+    assert result.exit_code == 1, result.output
+    assert names in result.output, result.output
+    assert word.lower() in result.output.lower(), result.output
+    assert "unexpected problem" not in result.output
+    assert "Traceback" not in result.output
+    assert digest(root / "site") == before, "a refused build must leave site/ as it was"
+    assert elapsed < TIME_LIMIT
+
+
+# --- accepted, and made safe: one build of a blog full of odd and hostile posts -----------------------------
+
+SCRIPT_BODY = """Plain words first.
+
+<script>alert("body")</script>
+
+<p onclick="alert('attr')">A paragraph with a handler.</p>
+
+[A javascript link](javascript:alert(1)) and [a data link](data:text/html;base64,PHNjcmlwdD4=).
+
+<iframe src="https://tracker.example/"></iframe>
+
+<form action="https://tracker.example/"><input name="q"></form>
+
+<img src="images/fenside-flood-map.svg" onerror="alert('img')" alt="A map">
+
+A word{: onmouseover="alert('attr_list')" }
+
+<svg><script>alert('svg')</script></svg>
+
+<a href="JaVaScRiPt:alert(1)">mixed case</a>
+"""
+
+ACCEPTED_POSTS = {
+    "2026-03-01-script.md": ('title: "<script>alert(\'title\')</script> Bins"\ndate: 2026-03-01\n'
+                             "summary: \"<script>alert('summary')</script> <a href='javascript:alert(2)'>x</a>\"\n"
+                             "tags: [bins]", SCRIPT_BODY),
+    "2026-03-02-control.md": ("title: Nul\x00 and\x0bWord break\ndate: 2026-03-02\nsummary: Tab\x0bbreak",
+                              "Pasted\x0bfrom Word\x00 with a NUL.\n"),
+    "2026-03-03-emoji.md": ("title: 🌊🌊🌊\ndate: 2026-03-03\ntags: [🌊, 🏠🏠]", "Only emoji in the title and tags.\n"),
+    "2026-03-04-long.md": ("title: " + " ".join(["Consultation"] * 25) + "\ndate: 2026-03-04",
+                           "A very long title.\n"),
+    "2026-03-05-bare-date.md": ("title: Bare date\ndate: 2026-03-05", "Published at nine.\n"),
+    "2026-03-06-brackets.md": ("title: Brackets\ndate: 2026-03-06", "[" * 300 + "\n\n" + ">" * 5000 + " x\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory) -> tuple[Path, str]:
+    root = small_programme(tmp_path_factory.mktemp("hostile") / "programme")
+    for name, (head, body) in ACCEPTED_POSTS.items():
+        post(root, name, head, body)
+    # BOM and Windows line ends, as Notepad saves.
+    (blog(root) / "content" / "posts" / "2026-03-07-notepad.md").write_bytes(
+        "\ufeff---\r\ntitle: Saved in Notepad\r\ndate: 2026-03-07\r\n---\r\n\r\nHello.\r\n".encode())
+    start = time.monotonic()
+    result = run_cli("build", "--root", root, "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - start < 120
+    return root, result.output
+
+
+def _published(root: Path) -> list[Path]:
+    return [p for p in (root / "site").rglob("*") if p.is_file()]
+
+
+def test_no_script_reaches_any_page_or_feed(hostile_build):
+    root, _ = hostile_build
+    # Inside tags only: a post may talk about "onload=" or javascript: in its text, escaped.
+    scripted = re.compile(r"<script(?![^>]*\bsrc=)|<[^>]*\son[a-z]+\s*=|<[^>]*=\s*[\"']?\s*(?:javascript|data):"
+                          r"|<iframe|<form|<object|<embed", re.I)
+    # Every page made from councillors' and officers' words; the handbook's pages are the toolkit's own.
+    council_pages = ("councillors/", "news/", "s/", "hub/")
+    pages = [p for p in _published(root) if p.suffix in (".html", ".xml")
+             and (p.suffix == ".xml" or p.relative_to(root / "site").as_posix().startswith(council_pages))]
+    assert any("script-bins" in p.as_posix() for p in pages), "the post with script in it was published"
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        found = scripted.search(text)
+        assert found is None, f"{page}: {text[max(0, found.start() - 80):found.end() + 80]}"
+
+
+def test_councillors_markdown_survives_cleaning(hostile_build):
+    root, _ = hostile_build
+    page = next((root / "site" / "councillors" / BLOG / "2026" / "03").glob("*script-bins*/index.html"))
+    text = page.read_text(encoding="utf-8")
+    assert "Plain words first." in text
+    assert "A paragraph with a handler." in text
+    assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; Bins" in text, "the title is shown as text"
+
+
+def test_control_characters_are_dropped_with_a_warning_naming_file_and_line(hostile_build):
+    root, output = hostile_build
+    assert re.search(r"2026-03-02-control\.md:\d+: .*control characters", output), output
+    for page in _published(root):
+        if page.suffix in (".html", ".xml"):
+            data = page.read_bytes()
+            assert b"\x00" not in data and b"\x0b" not in data, page
+
+
+def test_emoji_only_title_and_tags_get_addresses_of_their_own(hostile_build):
+    root, _ = hostile_build
+    home = root / "site" / "councillors" / BLOG
+    assert list((home / "2026" / "03").glob("2026-03-03-*/index.html")), "a date-and-hash address"
+    tags = (home / "tags" / "index.html").read_text(encoding="utf-8")
+    assert "🌊" in tags and "🏠🏠" in tags, "the tags index is still the tags index"
+    assert len(list((home / "tags").glob("tag-*/index.html"))) == 2
+
+
+def test_a_long_title_gives_an_address_of_at_most_80_characters(hostile_build):
+    root, _ = hostile_build
+    folders = [p.parent.name for p in (root / "site" / "councillors" / BLOG / "2026" / "03").glob("*/index.html")]
+    longest = max(folders, key=len)
+    assert longest.startswith("consultation-consultation") and len(longest) <= 80
+    assert not longest.endswith("-")
+
+
+def test_bare_date_means_nine_in_the_morning_and_bom_with_crlf_is_read(hostile_build):
+    root, _ = hostile_build
+    home = root / "site" / "councillors" / BLOG / "2026" / "03"
+    assert 'datetime="2026-03-05T09:00:00' in (home / "bare-date" / "index.html").read_text(encoding="utf-8")
+    assert "Saved in Notepad" in (home / "saved-in-notepad" / "index.html").read_text(encoding="utf-8")
+
+
+def test_nothing_from_outside_the_programme_is_published(hostile_build):
+    root, _ = hostile_build
+    for page in _published(root):
+        data = page.read_bytes()
+        assert SECRET_FILE_TEXT.encode() not in data
+        assert b"root:x:0:0" not in data
+
+
+# --- interrupting a build ----------------------------------------------------------------------------------
+
+def _session_processes(session: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getsid(int(entry.name)) == session:
+                    found.append(int(entry.name))
+            except (ProcessLookupError, PermissionError):
+                continue
+    return found
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT])
+def test_an_interrupted_build_leaves_no_process_and_the_site_as_it_was(tmp_path, how):
+    root = copy_example(tmp_path / "programme")
+    (root / "site").mkdir()
+    (root / "site" / "index.html").write_text("<p>the last good site</p>\n")
+    before = digest(root / "site")
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--root", str(root), "--jobs", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        # Interrupt once the workers are building: after they start, before anything is published.
+        deadline = time.monotonic() + 60
+        while len(_session_processes(process.pid)) < 2 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)
+        assert process.poll() is None, "the build ended before it could be interrupted"
+        time.sleep(1.0)
+        process.send_signal(how)
+        process.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while _session_processes(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _session_processes(process.pid) == [], "a worker outlived the build"
+        assert process.returncode != 0
+        assert digest(root / "site") == before
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
