@@ -90,7 +90,8 @@ def _comma_separated(value: object) -> object:
 #: A date, or a date and time; a date alone means 09:00 that day.
 DateOrDateTime = Annotated[dt.datetime, BeforeValidator(_morning_if_date_only), AfterValidator(_plausible_year)]
 #: A YAML list, or one line of words separated by commas (easier to type on an iPad).
-Tags = Annotated[list[str], BeforeValidator(_comma_separated)]
+Tags = Annotated[list[str], BeforeValidator(_comma_separated),
+                AfterValidator(lambda tags: [" ".join(t.split()) for t in tags if t.strip()])]
 
 
 class Image(BaseModel):

@@ -175,8 +175,9 @@ def validate(
         ]
 
 
-#: Characters no page or feed can carry; in YAML they come from escapes such as "\0" or "\v".
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+#: Characters no page or feed can carry; in YAML they come from escapes such as "\0" or "\v", and
+#: half characters (surrogates) from "\ud83c", since YAML does not join an escaped pair as JSON does.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def _control_characters(node: Any, loc: tuple, path: Path, first_line: int) -> Iterator[Problem]:

@@ -19,7 +19,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from generator import posts
+from generator.blogs import FrontMatterReader
 from tests.conftest import copy_example, run_cli
 
 BLOG = "grace-okonkwo"
@@ -401,3 +405,69 @@ def test_an_interrupted_build_leaves_no_process_and_the_site_as_it_was(tmp_path,
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_blog_and_council_pages_allow_no_inline_script(hostile_build):
+    root, _ = hostile_build
+    policy = re.compile(r'http-equiv="Content-Security-Policy" content="([^"]*)"')
+    pages = [p for p in (root / "site" / "councillors").rglob("*.html") if "share-kit" not in p.parts]
+    assert pages
+    for page in pages:
+        found = policy.search(page.read_text(encoding="utf-8"))
+        assert found, f"{page} has no Content-Security-Policy"
+        script = next(d for d in found.group(1).split(";") if d.strip().startswith("script-src"))
+        assert "unsafe-inline" not in script and "unsafe-eval" not in script, page
+
+
+# --- any text at all: never a crash, never a script ----------------------------------------------------------
+
+ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=200)
+HOSTILE_PIECES = st.sampled_from(["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:a())",
+                                  "<a href='data:text/html,x'>d</a>", "{: onclick='a()' }", "\x00", "\x0b", "---",
+                                  "*[", "]]", "<iframe src=//x>", "`<script>`", "&lt;script&gt;", "\u2028", "🌊"])
+MIXED = st.lists(st.one_of(ANY_TEXT, HOSTILE_PIECES), max_size=8).map("".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=MIXED, summary=MIXED, tag=MIXED, body=MIXED)
+def test_any_text_in_a_post_reads_or_is_refused_and_never_yields_a_script(tmp_path_factory, title, summary, tag, body):
+    folder = tmp_path_factory.mktemp("any") / "content"
+    (folder / "posts").mkdir(parents=True)
+    path = folder / "posts" / "2026-03-01-any.md"
+    head = yaml_lines({"title": title, "date": "2026-03-01", "summary": summary, "tags": [tag]})
+    path.write_text(f"---\n{head}---\n\n{body}\n", encoding="utf-8")
+    post, problems = posts.read(path)
+    if post is None:
+        assert problems and all(p.path == path and p.message for p in problems)
+        return
+    reader = FrontMatterReader(pelican_settings_for(folder))
+    try:
+        html, meta = reader.read(str(path))
+    except ValueError as refused:  # refused with the file named, never a crash
+        assert str(path) in str(refused)
+        return
+    for text in (html, meta.get("summary", ""), meta["slug"], *(t.slug for t in meta.get("tags", []))):
+        assert not re.search(r"<script|<[^>]*\son[a-z]+\s*=|<[^>]*=\s*[\"']?\s*(?:javascript|data):|<iframe", text,
+                             re.I), text
+    assert meta["slug"] and len(meta["slug"]) <= 80
+    for t in meta.get("tags", []):
+        assert t.slug and len(t.slug) <= 80
+
+
+def yaml_lines(values: dict) -> str:
+    """Front matter as a careful writer (or the writing screen) would save it: every string double-quoted."""
+    import json
+
+    lines = []
+    for key, value in values.items():
+        if isinstance(value, list):
+            lines.append(f"{key}: [{', '.join(json.dumps(v, ensure_ascii=False) for v in value)}]")
+        else:
+            lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    return "\n".join(lines) + "\n"
+
+
+def pelican_settings_for(content: Path) -> dict:
+    from pelican.settings import DEFAULT_CONFIG
+
+    return {**DEFAULT_CONFIG, "PATH": str(content), "TIMEZONE": "Europe/London", "HANDBOOK_URL": "https://x.example/"}
