@@ -86,6 +86,8 @@ def test_editor_is_the_pinned_copy_with_its_fonts_on_the_site(tmp_path: Path) ->
         assert (vendor / font).is_file()
         assert (vendor / font.replace(".woff2", ".LICENSE.txt")).is_file()
     assert (vendor / "LICENSE.txt").read_text().startswith("MIT License")
+    # Its words in the reader's language come from the site too (see update-sveltia.sh).
+    assert "=`locales`," in script and (vendor / "locales" / "en-GB.json").is_file()
 
 
 def test_repository_comes_from_the_setting_or_a_github_pages_address(example: Path, tmp_path: Path,

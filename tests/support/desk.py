@@ -46,7 +46,8 @@ def open_desk(browser: Browser, site_url: str, github: FakeGitHub, viewport: dic
 
     ``bypass_csp`` lets a test inject a checker such as axe, which the page's policy would refuse.
     """
-    context = browser.new_context(viewport=viewport or IPAD, bypass_csp=bypass_csp)
+    # A British iPad's language: the editor then needs its en-GB words, which the site serves.
+    context = browser.new_context(viewport=viewport or IPAD, bypass_csp=bypass_csp, locale="en-GB")
     page = context.new_page()
     desk = Desk(page, context, github)
     page.on("console", lambda m: desk.console_errors.append(m.text) if m.type == "error" else None)

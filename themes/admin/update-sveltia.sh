@@ -34,5 +34,14 @@ if grep -q 'cdn.jsdelivr.net/fontsource' "$target/sveltia-cms.js"; then
   echo "A font URL was not rewritten: update the sed lines above for this version." >&2
   exit 1
 fi
+# The editor speaks the browser's language, and fetches the words from unpkg.com unless it is US
+# English: on a British iPad, with that host blocked, it retried without end and never opened.
+# The words are served from the site instead, from locales/ beside the script.
+cp -r "$package/locales" "$target/locales"
+sed -i -e 's#`${[A-Za-z_$]*}@${[A-Za-z_$]*}/locales`#`locales`#' "$target/sveltia-cms.js"
+if [ "$(grep -c '=`locales`,' "$target/sveltia-cms.js")" != 1 ]; then
+  echo "The address of the editor's translations was not rewritten: update the sed line above." >&2
+  exit 1
+fi
 printf '%s\n' "$version" > "$target/VERSION"
 echo "Sveltia CMS $version is in $target"
