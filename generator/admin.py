@@ -18,6 +18,7 @@ import shutil
 import typing
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import escape
 from pydantic import BaseModel
@@ -61,11 +62,13 @@ def content_security_policy() -> str:
     ``'unsafe-inline'`` styles: the editor's framework writes style elements and attributes.
     ``blob:`` for connections and workers: a picture being uploaded is read from a blob URL.
     ``data:`` connections: the editor reads its own logo from one before it reads its settings.
+    ``blob:`` frames: the preview of a post is a page the editor makes in the browser.
     GitHub's API is where posts are saved, and GitHub's avatars show who is signed in.
     """
     return ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             "img-src 'self' blob: data: https://avatars.githubusercontent.com; font-src 'self'; "
-            "connect-src 'self' blob: data: https://api.github.com; worker-src 'self' blob:; object-src 'none'; "
+            "connect-src 'self' blob: data: https://api.github.com; worker-src 'self' blob:; frame-src blob:; "
+            "object-src 'none'; "
             "base-uri 'self'; form-action 'none'")
 
 
@@ -200,7 +203,8 @@ def editor_config(project: Project, site_url: str, repo: str) -> dict[str, Any]:
     }
     logo = project.programme.branding.logo
     if logo:
-        config["logo"] = {"src": f"{site_url}assets/{Path(logo).name}"}
+        # A path on this host, so that it loads whatever address the site is reached by.
+        config["logo"] = {"src": f"{urlsplit(site_url).path}assets/{Path(logo).name}"}
     return config
 
 
@@ -234,7 +238,8 @@ def preview_css(project: Project) -> str:
     brand = brand_colours(project.programme.branding)
     # The preview may sit in a shadow root, where :root matches nothing.
     css = css.replace(":root {", ":root, :host {")
-    return css + f"\n:root, :host {{ --brand: {brand['primary']}; --accent: {brand['accent']}; }}\n"
+    return (css + f"\n:root, :host {{ --brand: {brand['primary']}; --accent: {brand['accent']}; }}\n"
+            "body { padding: 0 1.5rem; }\n")
 
 
 def build_admin(project: Project, output: Path, site_url: str) -> bool:

@@ -16,7 +16,7 @@ from generator import admin, posts, shortlinks
 from generator.config import load_project
 from tests.conftest import REPO, copy_example, run_cli
 from tests.support import desk
-from tests.support.browser import axe_violations, describe
+from tests.support.browser import DESKTOP, axe_violations, describe
 from tests.support.github import FakeGitHub
 
 GITHUB_FOLDERS = ["councillor_blogs", "council_content"]
@@ -73,7 +73,7 @@ def test_page_runs_no_script_of_its_own_and_states_its_policy(tmp_path: Path) ->
         assert (folder / script["src"]).is_file()
     policy = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
     assert "script-src 'self';" in policy and "unsafe-eval" not in policy
-    assert re.search(r"font-src 'self';", policy)
+    assert re.search(r"font-src 'self';", policy) and "frame-src blob:;" in policy
     assert page.find("link", rel="cms-config-url")["href"] == "config.yml"
 
 
@@ -125,11 +125,17 @@ def test_screen_signs_in_and_lists_a_councillors_posts(browser, built_example, g
         amira = load_project(REPO).blog("amira-patel")
         for post in posts.read_all(amira.content_dir)[0]:
             screen.page.get_by_text(post.meta.title).first.wait_for()
+        # Its icons are a font served by the site: a missing one shows its name instead.
+        assert screen.page.evaluate("document.fonts.check('24px \"Material Symbols Outlined\"')")
+        # On a wide screen a post opens beside its preview, in the blog's own styles.
+        screen.page.set_viewport_size(DESKTOP)
+        screen.page.get_by_text("Bin collections change in March").first.click()
+        preview = screen.page.frame_locator("iframe").first
+        preview.get_by_text("Bin collections change in March").first.wait_for()
+        assert "system-ui" in preview.locator("body").evaluate("b => getComputedStyle(b).fontFamily")
         assert screen.unexpected_errors() == []
         assert screen.other_hosts == [], "the screen asked another host for something"
         assert github.unanswered == []
-        # Its icons are a font served by the site: a missing one shows its name instead.
-        assert screen.page.evaluate("document.fonts.check('24px \"Material Symbols Outlined\"')")
     finally:
         screen.close()
 
