@@ -26,7 +26,7 @@ from ruamel.yaml import YAML
 
 from generator import posts, shortlinks
 from generator.colours import brand_colours
-from generator.config import BLOGS_DIR, Blog, Project, toolkit_dir
+from generator.config import BLOGS_DIR, Blog, Programme, Project, toolkit_dir
 from generator.networks import NETWORKS
 
 log = logging.getLogger("generator")
@@ -44,16 +44,22 @@ DATE_FORMAT = "YYYY-MM-DD HH:mm"
 FILE_NAME = "{{fields.date | date('YYYY-MM-DD')}}-{{title}}"
 
 
-def repository(project: Project) -> str | None:
+def repository(programme: Programme) -> str | None:
     """OWNER/NAME of the repository the screen saves to: the setting, or the github.io address's."""
-    editor = project.programme.editor
-    if editor.repository:
-        return editor.repository
-    match = GITHUB_PAGES.match(project.programme.site.url)
+    if programme.editor.repository:
+        return programme.editor.repository
+    match = GITHUB_PAGES.match(programme.site.url)
     if not match:
         return None
     owner, name = match.groups()
     return f"{owner}/{name or owner + '.github.io'}"
+
+
+def screen_url(programme: Programme, site_url: str) -> str | None:
+    """Where the writing screen is, if the site has one."""
+    if programme.editor.enabled and repository(programme):
+        return f"{site_url}{ADMIN_URL_PATH}/"
+    return None
 
 
 def content_security_policy() -> str:
@@ -244,9 +250,8 @@ def preview_css(project: Project) -> str:
 
 def build_admin(project: Project, output: Path, site_url: str) -> bool:
     """Write the writing screen into ``output/admin/``; False (and nothing written) if it is switched off."""
-    editor = project.programme.editor
-    repo = repository(project)
-    if not editor.enabled:
+    repo = repository(project.programme)
+    if not project.programme.editor.enabled:
         return False
     if repo is None:
         log.info("No writing screen at /%s/: set editor.repository in programme.yml to the site's GitHub "
