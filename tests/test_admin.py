@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import shutil
@@ -12,7 +13,7 @@ import yaml
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from generator import admin, posts, shortlinks
+from generator import admin, cache, posts, shortlinks
 from generator.config import load_project
 from tests.conftest import REPO, copy_example, run_cli
 from tests.support import desk
@@ -108,6 +109,22 @@ def test_repository_comes_from_the_setting_or_a_github_pages_address(example: Pa
     assert "editor.repository" in caplog.text
 
 
+def test_screen_is_rebuilt_when_a_councillor_changes_not_when_a_post_does(example: Path) -> None:
+    def key() -> str:
+        project = load_project(example)
+        return cache.Inputs(project, "https://x.example/", False, dt.datetime.now(dt.UTC)).admin()
+
+    first = key()
+    blog = example / "councillor_blogs" / "amira-patel"
+    post = sorted((blog / "content" / "posts").glob("*.md"))[0]
+    post.write_text(post.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    assert key() == first
+    councillor = blog / "councillor.yml"
+    councillor.write_text(councillor.read_text(encoding="utf-8").replace("Amira Patel", "Amira Patel-Jones"),
+                          encoding="utf-8")
+    assert key() != first
+
+
 # -- The screen in Chromium -----------------------------------------------------------------------
 
 
@@ -125,6 +142,11 @@ def test_screen_signs_in_and_lists_a_councillors_posts(browser, built_example, g
         amira = load_project(REPO).blog("amira-patel")
         for post in posts.read_all(amira.content_dir)[0]:
             screen.page.get_by_text(post.meta.title).first.wait_for()
+        # The comms team's collection: the council's news items.
+        desk.open_collection(screen.page, "Council news")
+        for item in shortlinks.read_items(REPO, "Europe/London")[0]:
+            screen.page.get_by_text(item.meta.title).first.wait_for()
+        desk.open_collection(screen.page, "Amira Patel")
         # Its icons are a font served by the site: a missing one shows its name instead.
         assert screen.page.evaluate("document.fonts.check('24px \"Material Symbols Outlined\"')")
         # On a wide screen a post opens beside its preview, in the blog's own styles.
