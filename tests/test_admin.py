@@ -162,7 +162,7 @@ def test_screen_signs_in_and_lists_a_councillors_posts(browser, built_example, g
         screen.close()
 
 
-def test_a_post_with_a_picture_saved_on_the_screen_builds_onto_the_blog(browser, built_example, github: FakeGitHub,
+def test_a_post_and_a_news_item_saved_on_the_screen_build_onto_the_site(browser, built_example, github: FakeGitHub,
                                                                          tmp_path: Path) -> None:
     _, url = built_example
     picture = tmp_path / "Mill Road works.png"
@@ -177,13 +177,19 @@ def test_a_post_with_a_picture_saved_on_the_screen_builds_onto_the_blog(browser,
                         "The crossing has been asked for since 2019.")
         desk.add_picture(screen.page, picture, description)
         desk.save(screen.page, github)
+        desk.open_collection(screen.page, "Council news")
+        desk.start_news_item(screen.page, "Mill Road closed for two nights", "2026-11-19T08:00", "Highways",
+                             "Mill Road is closed overnight on 23 and 24 November for the new crossing.",
+                             "Diversions are signed via School Lane.")
+        desk.save(screen.page, github)
         assert screen.unexpected_errors() == []
         assert screen.other_hosts == []
     finally:
         screen.close()
 
-    commit = github.commits[-1]
+    commit, news = github.commits[-2:]
     assert commit.deleted == []
+    assert list(news.added) == ["council_content/2026-11-19-mill-road-closed-for-two-nights.md"]
     folder = "councillor_blogs/amira-patel/content"
     assert sorted(commit.added) == [f"{folder}/images/mill-road-works.png",
                                     f"{folder}/posts/2026-11-20-mill-road-crossing-work-starts.md"]
@@ -191,7 +197,7 @@ def test_a_post_with_a_picture_saved_on_the_screen_builds_onto_the_blog(browser,
 
     # The commit's files, as they would arrive in the repository, build unchanged.
     root = copy_example(tmp_path / "programme")
-    for path, data in commit.added.items():
+    for path, data in (commit.added | news.added).items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_bytes(data)
     post, problems = posts.read(root / f"{folder}/posts/2026-11-20-mill-road-crossing-work-starts.md")
@@ -207,6 +213,8 @@ def test_a_post_with_a_picture_saved_on_the_screen_builds_onto_the_blog(browser,
     assert image["alt"] == description
     shipped = root / "site/councillors/amira-patel" / image["src"].split("/amira-patel/", 1)[1]
     assert shipped.resolve().read_bytes() == picture.read_bytes()
+    item = root / "site" / shortlinks.NEWS_URL_PATH / "mill-road-closed-for-two-nights" / "index.html"
+    assert "Mill Road closed for two nights" in item.read_text(encoding="utf-8")
     shutil.rmtree(root / "site")
 
 

@@ -104,3 +104,13 @@ def save(page: Page, github: FakeGitHub) -> None:
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Entry saved.").wait_for()
     assert len(github.commits) == commits + 1
+
+
+def start_news_item(page: Page, title: str, date: str, department: str, summary: str, body: str) -> None:
+    """Open a new council news item and fill in what it needs, as the comms team would."""
+    page.get_by_role("button", name="Create New Entry").click()
+    page.locator('section.field[data-key-path="title"] input').fill(title)
+    page.locator('section.field[data-key-path="date"] input').first.fill(date)
+    page.locator('section.field[data-key-path="department"] input').fill(department)
+    page.locator('section.field[data-key-path="summary"] textarea').fill(summary)
+    page.locator('section.field[data-key-path="body"] [contenteditable=true]').fill(body)
