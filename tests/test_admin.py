@@ -108,6 +108,12 @@ def test_repository_comes_from_the_setting_or_a_github_pages_address(example: Pa
     assert not (tmp_path / "b" / admin.ADMIN_URL_PATH).exists()
     assert "editor.repository" in caplog.text
 
+    programme.write_text(text + "editor:\n  enabled: false\n", encoding="utf-8")
+    project = load_project(example)
+    assert not admin.build_admin(project, tmp_path / "c", "https://x.example/")
+    assert admin.screen_url(project.programme, "https://x.example/") is None
+    assert not (tmp_path / "c" / admin.ADMIN_URL_PATH).exists()
+
 
 def test_screen_is_rebuilt_when_a_councillor_changes_not_when_a_post_does(example: Path) -> None:
     def key() -> str:
