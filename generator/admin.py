@@ -42,6 +42,9 @@ MAX_UPLOAD_BYTES = 5_000_000
 # Day.js tokens, as the generator writes dates: 2027-01-26 18:30.
 DATE_FORMAT = "YYYY-MM-DD HH:mm"
 FILE_NAME = "{{fields.date | date('YYYY-MM-DD')}}-{{title}}"
+#: Pictures only among the text's inserts: the editor's code block would load its colouring from
+#: unpkg.com, which the page's policy refuses, and posts have no use for it.
+BODY_OPTIONS = {"editor_components": ["image"], "linked_images": False}
 
 
 def repository(programme: Programme) -> str | None:
@@ -114,7 +117,8 @@ def post_fields() -> list[dict[str, Any]]:
         _field(m, "social", "object", "Different words per network", collapsed=True,
                fields=[{"name": name, "label": network.label, "widget": "text", "required": False}
                        for name, network in NETWORKS.items()]),
-        {"name": "body", "label": "Post", "widget": "markdown"},
+        {"name": "body", "label": "Post", "widget": "markdown", **BODY_OPTIONS,
+         "hint": "What you want to say. A picture in the text needs a description too."},
     ]
 
 
@@ -132,7 +136,7 @@ def item_fields() -> list[dict[str, Any]]:
         _field(m, "tags", "list", "Tags"),
         _field(m, "link", "string", "Full details on the council's website",
                pattern=[r"^https?://\S+$", "a web address starting https://"]),
-        {"name": "body", "label": "Item", "widget": "markdown"},
+        {"name": "body", "label": "Item", "widget": "markdown", **BODY_OPTIONS},
     ]
 
 

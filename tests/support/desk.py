@@ -102,8 +102,14 @@ def add_picture(page: Page, picture: Path, description: str) -> None:
 def save(page: Page, github: FakeGitHub) -> None:
     commits = len(github.commits)
     page.get_by_role("button", name="Save").click()
-    page.get_by_text("Entry saved.").wait_for()
-    assert len(github.commits) == commits + 1
+    # The stand-in answers inside this process, so wait here for the commit, not for a message
+    # that may still be showing from the save before.
+    for _ in range(150):
+        if len(github.commits) > commits:
+            break
+        page.wait_for_timeout(100)
+    assert len(github.commits) == commits + 1, "the screen sent no commit"
+    page.get_by_text("Entry saved.").first.wait_for()
 
 
 def start_news_item(page: Page, title: str, date: str, department: str, summary: str, body: str) -> None:
