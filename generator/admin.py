@@ -196,6 +196,7 @@ def editor_config(project: Project, site_url: str, repo: str) -> dict[str, Any]:
     if editor.oauth_base_url:
         backend["base_url"] = editor.oauth_base_url
     config: dict[str, Any] = {
+        "app_title": f"{project.programme.site.title}: writing screen",
         "backend": backend,
         "site_url": site_url,
         "display_url": site_url,

@@ -37,6 +37,7 @@ def test_config_has_a_collection_per_councillor_and_one_for_council_news(tmp_pat
     project = load_project(REPO)
     assert config["backend"] == {**config["backend"], "name": "github", "branch": "main",
                                  "repo": "fenmarsh-council/networked-councillor", "auth_methods": ["token"]}
+    assert config["app_title"] == "Fenmarsh Networked Councillor: writing screen"
     by_name = {c["name"]: c for c in config["collections"]}
     assert list(by_name) == [b.slug for b in project.blogs] + ["council-news"]
     for blog in project.blogs:

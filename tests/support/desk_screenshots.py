@@ -44,17 +44,24 @@ def take(folder: Path) -> list[Path]:
         screen = desk.open_desk(chromium, url, github, viewport=VIEWPORT)
         page = screen.page
 
-        def shot(name: str) -> None:
+        def shot(name: str, clip: dict | None = None) -> None:
             browser_support.settle(page)
             path = OUTPUT / f"{name}.png"
-            page.screenshot(path=path)
+            page.screenshot(path=path, clip=clip)
             saved.append(path)
 
+        # The sign-in page is mostly empty: its middle is what the guide shows.
+        middle = {"x": 0, "y": 250, "width": VIEWPORT["width"], "height": 500}
+
         page.get_by_role("button", name="Sign In Using Access Token").wait_for()
-        shot("1-sign-in")
+        # The editor offers this only to a site served from the same computer, as here; a councillor
+        # on the published site never sees it.
+        page.get_by_role("button", name="Work with Local Repository").evaluate("b => b.remove()")
+        page.get_by_text("Once prompted, select").evaluate("e => e.remove()")
+        shot("1-sign-in", middle)
         page.get_by_role("button", name="Sign In Using Access Token").click()
         page.get_by_label("Personal Access Token").wait_for()
-        shot("2-token")
+        shot("2-token", middle)
         page.keyboard.press("Escape")
         desk.sign_in(page)
         desk.open_collection(page, "Amira Patel")
