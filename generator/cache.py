@@ -146,7 +146,6 @@ class Inputs:
         return _key(COUNCIL_PART, self.common, self.local_day.isoformat(), json.dumps(sorted(blogs)),
                     self._programme(), self._toolkit(COUNCIL_TOOLKIT_INPUTS))
 
-
     def admin(self) -> str:
         """The writing screen reads programme.yml and who each councillor is, never their posts."""
         h = hashlib.sha256()
