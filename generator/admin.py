@@ -2,8 +2,11 @@
 
 It is Sveltia CMS, an editor that runs in the browser and saves each post as a commit to the
 programme's GitHub repository, so the site rebuilds as it does after any other change. Its
-script and fonts are a copy kept in ``themes/admin/sveltia-cms`` (``update-sveltia.sh`` says
-why), served from the site itself: the page asks no other host for anything but GitHub's API.
+script, fonts and translations are a copy kept in the repository, in ``themes/admin/sveltia-cms``,
+rather than installed from npm at build time: a council's build on GitHub Actions then needs no
+Node, the README's one-line setup stays one line, and every site serves exactly the bytes the
+browser tests ran against (``update-sveltia.sh`` refreshes the copy). The site serves them
+itself, so the page asks no other host for anything but GitHub's API.
 
 The editor's settings (``admin/config.yml``) are made here from the models that read posts
 and council news (``posts.FrontMatter``, ``shortlinks.ItemFrontMatter``): the same names,
