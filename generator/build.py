@@ -1,4 +1,4 @@
-"""The build, top to bottom: config -> handbook -> blogs -> council pages -> publish.
+"""The build, top to bottom: config -> handbook -> blogs -> council pages -> writing screen -> publish.
 
 This is the only place that knows the order of the steps.
 """
@@ -85,10 +85,13 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
     inputs = cache.Inputs(project, site_url, strict, now, day)
     keys = {cache.HANDBOOK_PART: inputs.handbook(), **{cache.blog_part(b): inputs.blog(b) for b in project.blogs}}
     stale = [part for part, key in keys.items() if not kept.fresh(part, key, now)]
+    # Built here, not by the workers: it only writes a few files.
+    keys[cache.ADMIN_PART] = inputs.admin()
+    admin_fresh = kept.fresh(cache.ADMIN_PART, keys[cache.ADMIN_PART], now)
     log.debug("To build: %s", ", ".join(stale) or "nothing")
     labels = _labels(project)
     record = work_dir / "site.json"
-    if not stale:
+    if not stale and admin_fresh:
         keys[cache.COUNCIL_PART] = inputs.council(_blog_states(project, keys, kept, {}))
         files = publish.unchanged(_by_label(keys, labels), site_dir, record)
         if files is not None and kept.fresh(cache.COUNCIL_PART, keys[cache.COUNCIL_PART], now):
@@ -138,6 +141,8 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
         _build_parts(project, stale, kept, keys, pending, site_url, strict, jobs, check_then_build_council_pages)
         if council_to_build:
             build_council_pages()
+        if not admin_fresh:
+            _build_admin(project, kept, keys[cache.ADMIN_PART], site_url)
         for seconds in council_seconds:
             log.info("Built the council pages in %.1f s", seconds)
     parts = [publish.Part(kept.folder(part), _prefix(part), labels[part]) for part in labels]
@@ -254,9 +259,18 @@ def _build_council_pages(project: Project, kept: cache.PartCache, key: str, site
         kept.keep(cache.COUNCIL_PART, output, cache.Entry(key, pending))
 
 
+def _build_admin(project: Project, kept: cache.PartCache, key: str, site_url: str) -> None:
+    from generator import admin
+
+    output = kept.new_folder(cache.ADMIN_PART)
+    admin.build_admin(project, output, site_url)
+    kept.keep(cache.ADMIN_PART, output, cache.Entry(key))
+
+
 def _labels(project: Project) -> dict[str, str]:
     """Each part's name in messages, such as a clash between two parts."""
     return {cache.HANDBOOK_PART: "the handbook", cache.COUNCIL_PART: "the council pages",
+            cache.ADMIN_PART: "the writing screen",
             **{cache.blog_part(b): f"the blog in {b.folder.relative_to(project.root)}" for b in project.blogs}}
 
 

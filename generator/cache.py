@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from generator.config import Blog, Project, toolkit_dir
+from generator.config import COUNCILLOR_FILE, Blog, Project, toolkit_dir
 
 #: Bump when the layout of the cache or the meaning of a key changes.
 CACHE_FORMAT = 1
@@ -46,9 +46,12 @@ PROGRAMME_INPUTS = ["programme.yml", "branding", "council_content", "footprint"]
 HANDBOOK_TOOLKIT_INPUTS = ["mkdocs.yml", "handbook", "themes/handbook"]
 BLOG_TOOLKIT_INPUTS = ["themes/blog"]
 COUNCIL_TOOLKIT_INPUTS = ["themes"]
+#: The writing screen reads the blog theme's styles for its preview.
+ADMIN_TOOLKIT_INPUTS = ["themes/admin", "themes/blog/static/css"]
 
 HANDBOOK_PART = "handbook"
 COUNCIL_PART = "council"
+ADMIN_PART = "admin"
 T = TypeVar("T")
 
 
@@ -142,6 +145,13 @@ class Inputs:
         """``blogs``: (part, key, posts still to appear) for every blog; the council pages read all posts."""
         return _key(COUNCIL_PART, self.common, self.local_day.isoformat(), json.dumps(sorted(blogs)),
                     self._programme(), self._toolkit(COUNCIL_TOOLKIT_INPUTS))
+
+    def admin(self) -> str:
+        """The writing screen reads programme.yml and who each councillor is, never their posts."""
+        h = hashlib.sha256()
+        for blog in self.project.blogs:
+            hash_paths(h, blog.folder.parent, [f"{blog.slug}/{COUNCILLOR_FILE}"])
+        return _key(ADMIN_PART, self.common, h.hexdigest(), self._programme(), self._toolkit(ADMIN_TOOLKIT_INPUTS))
 
 
 def _key(*parts: str) -> str:

@@ -184,6 +184,19 @@ class Accessibility(Model):
     """Working days within which a report gets a reply."""
 
 
+class Editor(Model):
+    """The writing screen at /admin/, where councillors and the comms team write posts in a form."""
+
+    repository: str | None = Field(None, pattern=r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
+    """The GitHub repository it saves to, OWNER/NAME (defaults to the one a github.io site address names)."""
+    branch: str = Field("main", pattern=r"^[A-Za-z0-9._/-]+$")
+    """The branch it saves to: the one the site is published from."""
+    oauth_base_url: str | None = Field(None, pattern=r"^https://[^/\s]+$")
+    """An OAuth client the council runs for a 'Sign in with GitHub' button (otherwise people sign in with a token)."""
+    enabled: bool = True
+    """false leaves the writing screen out of the site."""
+
+
 class Programme(Model):
     """``programme.yml``: the council, its cohort, branding and key dates."""
 
@@ -201,6 +214,8 @@ class Programme(Model):
     """The pre-election period, when council publicity about councillors is restricted."""
     accessibility: Accessibility
     """What the accessibility statement says."""
+    editor: Editor = Editor()
+    """The writing screen at /admin/."""
 
 
 class Platform(Model):

@@ -33,6 +33,7 @@ from mkdocs.utils.meta import get_data
 from pydantic import BaseModel
 
 from generator import yamlfile
+from generator.admin import content_security_policy, screen_url
 from generator.colours import brand_colours
 from generator.config import (
     PROGRAMME_FILE,
@@ -285,6 +286,8 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
             "site_url": site_url,
             "blogs_url": site_url + BLOGS_PATH,
             "footprint_url": site_url + FOOTPRINT_PATH,
+            "writing_screen": screen_url(programme, site_url),
+            "writing_screen_policy": content_security_policy(),
             "streams": STREAMS,
             "networks": NETWORKS,
             "page": {"src_uri": src_uri, "meta": meta},
