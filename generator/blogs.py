@@ -213,11 +213,24 @@ def validate(project: Project) -> list[Problem]:
             problems += trouble
             pages += [page] if page else []
         for post in found + pages:
-            for warning in post.warnings:
+            for warning in [*post.warnings, *_bare_picture_names(blog, post)]:
                 log.warning("%s", warning)
         problems += (_missing_pictures(blog, found + pages) + _page_clashes(pages) + _unpublishable(blog)
                      + _photo_problems(blog))
     return problems
+
+
+def _bare_picture_names(blog: Blog, post: posts.Post) -> list[Problem]:
+    """A picture named without its folder ('mill-road.jpg') is found in images/, and the writer told so."""
+    image = post.meta.image
+    if image is None or "/" in image.src:
+        return []
+    found = posts.picture_file(blog.content_dir, post.path, image.src)
+    if found is None or found.parent != blog.content_dir / posts.IMAGES_DIR:
+        return []
+    line = posts.line_starting(post.path, "  src:") or posts.line_starting(post.path, "image:")
+    return [Problem(post.path, line, f"the picture '{image.src}' was found in images/",
+                    f"write it as images/{image.src}, so it is found the same way everywhere")]
 
 
 def _photo_problems(blog: Blog) -> list[Problem]:
