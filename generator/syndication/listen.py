@@ -213,7 +213,7 @@ def _listen_network(listener: Listener, record: listening.Record, posts: list[tu
     problems: list[str] = []
     fix = ""
     read = new = 0
-    refused = False
+    refused = False  # the token may not read, or the network is down or limiting: ask nothing more this run
 
     def scrub(text: str) -> str:
         return redact(text, listener.secrets())
@@ -232,6 +232,7 @@ def _listen_network(listener: Listener, record: listening.Record, posts: list[tu
             problems.append(f"{post_slug}: {error.message}")
             fix = error.fix or fix
             if isinstance(error, Transient):
+                refused = True
                 break  # rate limited or down: the next run carries on
             continue
         except Exception as error:  # an answer nobody expected fails this post, never the run
