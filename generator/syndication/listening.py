@@ -141,8 +141,9 @@ class Record:
         item = {
             "network": network, "id": _cut(remote_id, MAX_URL), "kind": kind if kind in KINDS else MENTION,
             "post": post,
-            "author": {"handle": _cut(author_handle, MAX_NAME), "name": _cut(author_name or author_handle, MAX_NAME),
-                       "url": _web_url(author_url)},
+            "author": {k: v for k, v in (("handle", _cut(author_handle, MAX_NAME)),
+                                         ("name", _cut(author_name or author_handle, MAX_NAME)),
+                                         ("url", _web_url(author_url))) if v},
             "url": _web_url(url), "published": _cut(published, 40) or None, "text": _cut(text, MAX_TEXT),
             "found_at": known["found_at"] if known else timestamp(when),
         }
