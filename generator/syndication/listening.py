@@ -120,7 +120,7 @@ class Record:
 
     # --- what listen writes ------------------------------------------------------------
 
-    def set_counts(self, key: str, slug: str, network: str, *, remote_id: str, remote_url: str | None,
+    def set_counts(self, key: str, slug: str, network: str, *, remote_id: str, remote_url: str | None = None,
                    when: dt.datetime, **counts: int | None) -> None:
         entry = self.data["posts"].setdefault(key, {"networks": {}})
         entry["slug"] = slug
