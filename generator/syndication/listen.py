@@ -247,6 +247,7 @@ def _listen_network(listener: Listener, record: listening.Record, posts: list[tu
                                        text=reply.text, when=now)
         read += 1
         record.save()  # each post's reading is kept as soon as it is made
+    record.set_totals(name, now.date())
     if not refused:
         for step in (_followers, _mentions):
             try:

@@ -24,6 +24,7 @@ Layout (keys sorted, two-space indent)::
           "url": "https://bsky.app/profile/…/post/3k…", "published": "…", "found_at": "…", "text": "…"}},
       "decisions": {"bluesky:at://…": {"decision": "approved", "at": "…"}},
       "followers": {"bluesky": {"2026-12-02": 230}},
+      "totals": {"bluesky": {"2026-12-02": {"replies": 31, "likes": 240}}},
       "faults": {"bluesky": {"at": "…", "message": "…"}},
       "runs": ["2026-12-02T06:00:00+00:00"]
     }
@@ -98,7 +99,7 @@ class Record:
     def __init__(self, path: Path, data: dict[str, Any] | None = None):
         self.path = path
         self.data: dict[str, Any] = data or {"format": FORMAT}
-        for name in ("posts", "responses", "decisions", "followers", "faults"):
+        for name in ("posts", "responses", "decisions", "followers", "totals", "faults"):
             self.data.setdefault(name, {})
         self.data.setdefault("runs", [])
 
@@ -113,7 +114,7 @@ class Record:
             raise ListeningError(f"{path} cannot be read ({error}); fix or restore it from git") from error
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ListeningError(f"{path} is not a format {FORMAT} listening record")
-        for name in ("posts", "responses", "decisions", "followers", "faults"):
+        for name in ("posts", "responses", "decisions", "followers", "totals", "faults"):
             if not isinstance(data.get(name, {}), dict):
                 raise ListeningError(f"{path}: '{name}' should be a mapping; restore the file from git")
         return cls(path, data)
@@ -157,6 +158,37 @@ class Record:
         days[day.isoformat()] = int(count)
         for old in sorted(days)[:-FOLLOWER_DAYS]:
             del days[old]
+
+    def set_totals(self, network: str, day: dt.date) -> None:
+        """Today's replies and likes over all of the network's shared posts, so the footprint can tell a month's."""
+        rows = [(e.get("networks") or {}).get(network) for e in self.data["posts"].values()]
+        rows = [r for r in rows if r]
+        if not rows:
+            return
+        days = self.data["totals"].setdefault(network, {})
+        days[day.isoformat()] = {name: sum(int(r.get(name) or 0) for r in rows) for name in ("replies", "likes")}
+        for old in sorted(days)[:-FOLLOWER_DAYS]:
+            del days[old]
+
+    def figures(self, network: str, day: dt.date, since: dt.date | None) -> dict[str, int]:
+        """For the footprint: followers on ``day`` and the replies and likes that came between ``since`` and ``day``
+        (all of them when there is no reading on or before ``since``). Only readings made after ``since`` count:
+        a network not read since the last snapshot gives nothing, rather than old figures as new ones."""
+        def reading(days: dict[str, Any], until: dt.date, after: dt.date | None) -> tuple[str, Any] | None:
+            found = [d for d in days if d <= until.isoformat() and (after is None or d > after.isoformat())]
+            return (max(found), days[max(found)]) if found else None
+
+        out: dict[str, int] = {}
+        followers = reading(self.data["followers"].get(network) or {}, day, since)
+        if followers is not None:
+            out["followers"] = int(followers[1])
+        totals = self.data["totals"].get(network) or {}
+        now = reading(totals, day, since)
+        if now is not None:
+            before = (reading(totals, since, None) or ("", {}))[1] if since else {}
+            for name in ("replies", "likes"):
+                out[name] = max(0, int(now[1].get(name, 0)) - int(before.get(name, 0)))
+        return out
 
     def set_fault(self, network: str, message: str | None, when: dt.datetime) -> None:
         if message:
