@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import requests
+from atproto import models
 
 from generator.syndication import listening
 from generator.syndication.base import Gone
@@ -92,7 +93,7 @@ class BlueskyListener(BlueskyAdapter, Listener):
         found: list[Response] = []
         cursor: str | None = None
         for _ in range(MAX_PAGES):
-            params: dict[str, Any] = {"limit": 50, **({"cursor": cursor} if cursor else {})}
+            params = models.AppBskyNotificationListNotifications.Params(limit=50, cursor=cursor)
             answer = self.retrying(lambda p=params: self._call(  # type: ignore[misc]
                 client.invoke_query, "app.bsky.notification.listNotifications", params=p, writes=False))
             content = answer.content if isinstance(answer.content, dict) else {}
