@@ -257,7 +257,7 @@ def listen(root: Path, blog_slug: str | None, network: str | None) -> None:
     if summary:
         # Under GitHub Actions: the "replies waiting" digest goes on the run's page.
         with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(digest(report.new))
+            handle.write(digest(report.new, [(o.blog, o.network, o.detail) for o in report.faults]))
 
 
 @main.command()

@@ -10,7 +10,10 @@ and where, and the words stay on the network until approved.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 import textwrap
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,13 +115,25 @@ def decide(root: Path, slug: str | None, rid: str, decision: str, now: dt.dateti
                            "'councillor replies' lists it")
 
 
+def _quote(url: str) -> str:
+    """A link target Markdown cannot be tricked out of."""
+    return urllib.parse.quote(url, safe=":/?#@!$&'*+,;=%~-._")
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ").strip()
+    """A resident's name or words as inert Markdown: no HTML, link, image or table syntax survives."""
+    text = html.escape(" ".join(text.split()), quote=False)
+    return re.sub(r"([\\`*_\[\]()#|!~])", r"\\\1", text)
 
 
-def digest(items: list[Waiting]) -> str:
-    """Markdown for the Actions job summary: a table per councillor of new replies and mentions, with links."""
+def digest(items: list[Waiting], problems: list[tuple[str, str, str]] | None = None) -> str:
+    """Markdown for the Actions job summary: a table per councillor of new replies and mentions, with links,
+    then any network that could not be read (``problems``: blog, network, what went wrong)."""
     lines = ["## Replies waiting", ""]
+    if problems:
+        lines += ["Could not read everything this time:", ""]
+        lines += [f"- {blog}, {_label(network)}: {_cell(detail)}" for blog, network, detail in problems]
+        lines.append("")
     if not items:
         lines.append("No new replies or mentions since the last run.")
         return "\n".join(lines) + "\n"
@@ -129,7 +144,7 @@ def digest(items: list[Waiting]) -> str:
         lines += [f"### {blog}", "", "| Id | Network | What | From | Link |", "| --- | --- | --- | --- | --- |"]
         for item in group:
             r = item.response
-            link = f"[open]({r['url']})" if r.get("url") else ""
+            link = f"[open]({_quote(r['url'])})" if r.get("url") else ""
             what = f"reply to {item.post}" if item.post else "mention"
             lines.append(f"| {item.short} | {_label(r.get('network', ''))} | {_cell(what)} | {_cell(_who(r))} "
                          f"| {link} |")

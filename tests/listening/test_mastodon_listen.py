@@ -52,8 +52,15 @@ def test_replies_favourites_boosts_and_mentions_are_recorded_once(tmp_path, mast
     councillor = mastodon_town.client(token=SENTINEL)
     councillor.status_post("Thanks Jo!", in_reply_to_id=reply["id"], visibility="public")
 
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     first = run_cli("listen", "--root", programme.root)
     assert first.exit_code == 0, first.output
+    digest = summary.read_text()
+    assert digest.startswith("## Replies waiting") and "### amira-patel" in digest
+    assert "| Mastodon | reply to flood-wardens-wanted | Jo Resident \\(@jo\\) | [open](" in digest
+    assert "| Mastodon | mention | Sam &lt;b&gt;Bold&lt;/b&gt; \\(@sam\\) |" in digest, digest
+    assert "Tuesdays" not in digest and "streetlight" not in digest, "the job summary names, it does not quote"
     assert "Mastodon: read (2 posts, 2 new)" in first.output
     data = record(programme)
     row = next(e for e in data["posts"].values() if e["slug"] == "flood-wardens-wanted")["networks"]["mastodon"]
@@ -75,6 +82,7 @@ def test_replies_favourites_boosts_and_mentions_are_recorded_once(tmp_path, mast
     again = run_cli("listen", "--root", programme.root)
     assert again.exit_code == 0, again.output
     assert "Mastodon: read (2 posts, 0 new)" in again.output
+    assert summary.read_text().endswith("No new replies or mentions since the last run.\n")
     after = record(programme)
     assert after["responses"] == json.loads(before)["responses"]
     assert len(after["runs"]) == 2
