@@ -80,6 +80,8 @@ class Heard:
 
     counts: dict[str, int | None] = field(default_factory=dict)
     replies: list[Response] = field(default_factory=list)
+    #: Every reply there is was read (no page or depth limit reached): one missing was deleted by its writer.
+    complete: bool = False
 
 
 class Listener(Adapter):
@@ -245,6 +247,8 @@ def _listen_network(listener: Listener, record: listening.Record, posts: list[tu
                                        author_handle=reply.author_handle, author_name=reply.author_name,
                                        author_url=reply.author_url, url=reply.url, published=reply.published,
                                        text=reply.text, when=now)
+        if heard.complete:
+            record.mark_gone(name, key, {reply.remote_id for reply in heard.replies}, now)
         read += 1
         record.save()  # each post's reading is kept as soon as it is made
     record.set_totals(name, now.date())

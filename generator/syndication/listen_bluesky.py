@@ -65,19 +65,26 @@ class BlueskyListener(BlueskyAdapter, Listener):
         post = root["post"]
         owner = (post.get("author") or {}).get("did")
         replies: list[Response] = []
-        self._walk(root, owner, replies)
+        complete = self._walk(root, owner, replies)
         return Heard(counts={"replies": post.get("replyCount"), "likes": post.get("likeCount"),
                              "reposts": post.get("repostCount"), "quotes": post.get("quoteCount")},
-                     replies=replies)
+                     replies=replies, complete=complete)
 
-    def _walk(self, node: dict[str, Any], owner: str | None, found: list[Response]) -> None:
-        for child in node.get("replies") or []:
+    def _walk(self, node: dict[str, Any], owner: str | None, found: list[Response]) -> bool:
+        """Collect the replies under ``node``; False when some lie deeper than the thread was read."""
+        children = node.get("replies")
+        if children is None:
+            return not (node.get("post") or {}).get("replyCount")
+        complete = True
+        for child in children:
             if child.get("$type", "app.bsky.feed.defs#threadViewPost") != "app.bsky.feed.defs#threadViewPost":
+                complete = False  # blocked or not found: its replies cannot be seen
                 continue
             post = child.get("post") or {}
             if (post.get("author") or {}).get("did") != owner:
                 found.append(_response(post, listening.REPLY))
-            self._walk(child, owner, found)
+            complete = self._walk(child, owner, found) and complete
+        return complete
 
     def read_followers(self) -> int | None:
         profile = self._query("app.bsky.actor.getProfile", actor=self.handle)

@@ -44,7 +44,7 @@ class MastodonListener(MastodonAdapter, Listener):
                    if str((s.get("account") or {}).get("id")) != owner and s.get("visibility") in PUBLIC]
         return Heard(counts={"replies": status.get("replies_count"), "likes": status.get("favourites_count"),
                              "reposts": status.get("reblogs_count"), "quotes": status.get("quotes_count")},
-                     replies=replies)
+                     replies=replies, complete=True)
 
     def read_followers(self) -> int | None:
         username = self.context.handle.strip().lstrip("@").partition("@")[0]

@@ -54,18 +54,19 @@ class _GraphListener(Listener):
     def _get(self, path: str, **params: str) -> dict[str, Any]:
         return self.read(f"{self.base()}/{path}", headers=self._auth(), params=params).json()
 
-    def _pages(self, path: str, **params: str) -> list[dict[str, Any]]:
-        """Every item of a list, following ``paging.next`` (which carries its own query) up to MAX_PAGES."""
+    def _pages(self, path: str, **params: str) -> tuple[list[dict[str, Any]], bool]:
+        """Every item of a list, following ``paging.next`` (which carries its own query) up to MAX_PAGES,
+        and whether that was the whole list."""
         items: list[dict[str, Any]] = []
         url: str | None = f"{self.base()}/{path}"
         query: dict[str, str] | None = params
         for _ in range(MAX_PAGES):
-            if not url:
-                break
             page = self.read(url, headers=self._auth(), params=query).json()
             items.extend(item for item in page.get("data") or [] if isinstance(item, dict))
             url, query = ((page.get("paging") or {}).get("next") or None), None
-        return items
+            if not url:
+                return items, True
+        return items, False
 
 
 class FacebookListener(FacebookPageAdapter, _GraphListener):
@@ -78,7 +79,7 @@ class FacebookListener(FacebookPageAdapter, _GraphListener):
 
     def read_post(self, remote_id: str, remote_url: str | None) -> Heard:
         post = self._get(remote_id, fields="comments.limit(0).summary(true),reactions.limit(0).summary(true),shares")
-        comments = self._pages(f"{remote_id}/comments", fields="id,message,created_time,from,permalink_url",
+        comments, complete = self._pages(f"{remote_id}/comments", fields="id,message,created_time,from,permalink_url",
                                filter="stream", limit="100")
         replies = [Response(remote_id=str(c["id"]), author_handle=(c.get("from") or {}).get("name")
                             or "someone on Facebook", author_name=(c.get("from") or {}).get("name"),
@@ -86,7 +87,8 @@ class FacebookListener(FacebookPageAdapter, _GraphListener):
                             published=c.get("created_time"), text=str(c.get("message") or ""))
                    for c in comments if c.get("id") and c.get("message")]
         return Heard(counts={"replies": _total(post, "comments"), "likes": _total(post, "reactions"),
-                             "reposts": (post.get("shares") or {}).get("count", 0)}, replies=replies)
+                             "reposts": (post.get("shares") or {}).get("count", 0)}, replies=replies,
+                     complete=complete)
 
     def read_followers(self) -> int | None:
         page = self._get(self.credential("PAGE_ID"), fields="followers_count")
@@ -108,7 +110,7 @@ class ThreadsListener(ThreadsAdapter, _GraphListener):
         for metric in insights.get("data") or []:
             if metric.get("name") in counts:
                 counts[metric["name"]] = _metric_value(metric)
-        conversation = self._pages(f"{remote_id}/conversation", fields="id,text,username,permalink,timestamp",
+        conversation, complete = self._pages(f"{remote_id}/conversation", fields="id,text,username,permalink,timestamp",
                                    reverse="false")
         own = self.context.handle.strip().lstrip("@").casefold()
         replies = [Response(remote_id=str(r["id"]), author_handle="@" + str(r.get("username") or "someone"),
@@ -117,7 +119,7 @@ class ThreadsListener(ThreadsAdapter, _GraphListener):
                             url=r.get("permalink"), published=r.get("timestamp"), text=str(r.get("text") or ""))
                    for r in conversation
                    if r.get("id") and r.get("text") and str(r.get("username") or "").casefold() != own]
-        return Heard(counts=counts, replies=replies)
+        return Heard(counts=counts, replies=replies, complete=complete)
 
     def read_followers(self) -> int | None:
         insights = self._get(f"{self.credential('USER_ID')}/threads_insights", metric="followers_count")

@@ -153,6 +153,17 @@ class Record:
         self.data["responses"][rid] = {k: v for k, v in item.items() if v is not None}
         return known is None
 
+    def mark_gone(self, network: str, key: str, present: set[str], when: dt.datetime) -> None:
+        """Replies to ``key`` that a complete reading no longer found were deleted by their writers: they are
+        never shown again, approved or not (and come back if the network shows them again)."""
+        for response in self.data["responses"].values():
+            if response.get("network") != network or response.get("post") != key or response.get("kind") != REPLY:
+                continue
+            if response.get("id") in present:
+                response.pop("gone_at", None)
+            else:
+                response.setdefault("gone_at", timestamp(when))
+
     def set_followers(self, network: str, day: dt.date, count: int) -> None:
         days = self.data["followers"].setdefault(network, {})
         days[day.isoformat()] = int(count)
@@ -239,7 +250,7 @@ class Record:
 
     def waiting(self) -> list[tuple[str, dict[str, Any]]]:
         """Replies and mentions the councillor has not yet approved or hidden."""
-        return [(rid, r) for rid, r in self.responses() if rid not in self.data["decisions"]]
+        return [(rid, r) for rid, r in self.responses() if rid not in self.data["decisions"] and not r.get("gone_at")]
 
     def last_run(self) -> str | None:
         runs = self.data["runs"]

@@ -87,8 +87,9 @@ def for_site(folder: Path) -> dict[str, dict[str, Any]]:
             pages.setdefault(slug, {"counts": [], "replies": []})["counts"] = counts
     for rid, response in record.responses():
         slug = slugs.get(str(response.get("post") or ""))
-        if slug is None or response.get("kind") != listening.REPLY or record.decision(rid) != listening.APPROVED:
-            continue
+        if slug is None or response.get("kind") != listening.REPLY or record.decision(rid) != listening.APPROVED \
+                or response.get("gone_at"):
+            continue  # a reply its writer deleted is taken down too
         author = response.get("author") or {}
         pages.setdefault(slug, {"counts": [], "replies": []})["replies"].append({
             "name": author.get("name") or author.get("handle") or "Someone",

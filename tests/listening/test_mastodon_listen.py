@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.syndication import listen
+from generator.syndication import listen, responses
 from tests.conftest import REPO, run_cli
 from tests.listening.conftest import RESIDENT_TOKENS
 from tests.syndication.conftest import SENTINEL, fault, make_programme, mastodon_env
@@ -165,3 +165,19 @@ def test_a_run_killed_part_way_keeps_what_it_read_and_the_next_run_records_nothi
     assert len(data["posts"]) == 2 and len(data["responses"]) == 2
     assert set(first["responses"]) <= set(data["responses"])
     assert sorted(r["text"] for r in data["responses"].values()) == sorted(f"@amirapatel about {s}" for s in ids)
+
+
+def test_an_approved_reply_its_writer_deletes_comes_off_the_page(tmp_path, mastodon_town, monkeypatch):
+    programme, ids = shared(tmp_path, mastodon_town, monkeypatch)
+    jo = mastodon_town.client(token=RESIDENT_TOKENS["jo"])
+    reply = jo.status_post("@amirapatel I'll be there", in_reply_to_id=ids["flood-wardens-wanted"])
+    assert run_cli("listen", "--root", programme.root).exit_code == 0
+    approved = run_cli("replies", "--approve", f"mastodon:{reply['id']}", "--root", programme.root)
+    assert approved.exit_code == 0, approved.output
+    [shown] = responses.for_site(programme.blog)["flood-wardens-wanted"]["replies"]
+    assert shown["name"] == "Jo Resident" and "be there" in shown["html"]
+
+    jo.status_delete(reply["id"])
+    assert run_cli("listen", "--root", programme.root).exit_code == 0
+    assert "be there" not in json.dumps(responses.for_site(programme.blog))
+    assert record(programme)["responses"][f"mastodon:{reply['id']}"]["gone_at"]
