@@ -232,14 +232,19 @@ def start_network(postgres: Postgres, log_dir: Path) -> AppView:
                    startup_seconds=time.monotonic() - started)
 
 
-@pytest.fixture(scope="session")
-def appview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppView]:
-    """A real Bluesky network (PDS + AppView on PostgreSQL) for the whole test session."""
+def require_installed() -> None:
+    """FAIL (never skip) the test, saying what to install, when the network cannot run here."""
     missing = _missing()
     if missing:
         pytest.fail(f"The Bluesky AppView test network is not installed: {missing}.\nInstall it (a few minutes; "
                     f"needs npm, and make/g++/python3 unless the PDS harness is built) with:\n\n    {INSTALL}\n",
                     pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def appview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppView]:
+    """A real Bluesky network (PDS + AppView on PostgreSQL) for the whole test session."""
+    require_installed()
     base = Path(tempfile.mkdtemp(prefix="nc-appview-pg-"))
     postgres = Postgres(base)
     try:
