@@ -194,6 +194,10 @@ def _listen_blog(blog: Blog, only: str | None, env: Mapping[str, str], now: dt.d
         if cls is None:
             continue  # shared by hand from the share kit: there is no copy to read
         platform = blog.councillor.platforms.get(name)
+        if platform is not None and platform.personal and name not in shared:
+            report.outcomes.append(Outcome(blog.slug, name, "skipped",
+                                           detail="a personal profile: no app may read it; look there yourself"))
+            continue
         handle = platform.handle if platform else ""
         context = Context(blog_slug=blog.slug, handle=handle,
                           profile_url=profile_url(name, handle, platform.url) if platform else None,
@@ -301,7 +305,7 @@ def describe(report: Report) -> str:
     for slug in sorted(set(by_blog) | set(new_by_blog)):
         lines.append(f"== {slug}")
         for o in by_blog.get(slug, []):
-            label = NETWORKS[o.network].label if o.network in NETWORKS else o.network
+            label = NETWORKS[o.network].label if o.network in NETWORKS else (o.network or "Listening")
             line = f"  {label}: {STATUS_WORDS[o.status]}"
             if o.status != "skipped":
                 line += f" ({o.posts} post{'s' if o.posts != 1 else ''}, {o.new} new)"

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from generator.syndication import ledger, listen
+from tests.conftest import run_cli
 from tests.listening import payloads as P
 from tests.syndication.conftest import SENTINEL, make_programme
 
@@ -160,3 +161,20 @@ def test_a_deleted_post_a_token_that_may_not_read_and_throttling_are_reported_pe
     assert sleeps == [2.0, 4.0, 8.0, 2.0]
     text = listen.describe(report)
     assert "Facebook: PROBLEM" in text and "Threads: PROBLEM" in text and SENTINEL not in text
+
+
+def test_a_personal_profile_is_not_read_and_a_broken_record_is_reported_and_left_alone(tmp_path):
+    personal = make_programme(tmp_path / "a", extra_platforms="  facebook:\n    handle: amira.patel.77\n"
+                                                              "    personal: true\n")
+    result = run_cli("listen", "--root", personal.root, "--network", "facebook")
+    assert result.exit_code == 0, result.output
+    assert "Facebook: skipped - a personal profile: no app may read it" in result.output
+
+    broken = make_programme(tmp_path / "b")
+    (broken.blog / "listening.json").write_text('{"format": 1, "responses": [', encoding="utf-8")
+    result = run_cli("listen", "--root", broken.root, "--network", "mastodon")
+    assert result.exit_code == 0, result.output
+    assert "Mastodon: PROBLEM" in result.output and "listening.json cannot be read" in result.output
+    assert (broken.blog / "listening.json").read_text() == '{"format": 1, "responses": ['
+    listed = run_cli("replies", "--root", broken.root)
+    assert listed.exit_code != 0 and "listening.json cannot be read" in listed.output
