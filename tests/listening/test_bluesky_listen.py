@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 
+import mf2py
 import pytest
 from atproto import client_utils, models
 
@@ -127,7 +128,6 @@ def test_replies_likes_reposts_quotes_and_mentions_are_recorded_exactly(town):
     assert "Tuesdays by the Fen Road drain" in page and "&lt;b&gt;Saturdays&lt;/b&gt;" in page
     assert "<b>Saturdays" not in page
     assert "07700 900123" not in page and "Mill Lane" not in page
-    mf2py = pytest.importorskip("mf2py")
     entry = next(i for i in mf2py.parse(doc=page)["items"] if "h-entry" in i["type"])
     comments = entry["properties"]["comment"]
     assert len(comments) == 1

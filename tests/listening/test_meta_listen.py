@@ -7,13 +7,12 @@ import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import responses
 
 from generator.syndication import ledger, listen
 from tests.conftest import run_cli
 from tests.listening import payloads as P
 from tests.syndication.conftest import SENTINEL, make_programme
-
-responses = pytest.importorskip("responses")
 
 PLATFORMS = ("  facebook: CllrAmiraPatel\n  threads: amirapatel\n  x:\n    handle: amirapatel\n    syndicate: true\n"
              "  linkedin:\n    handle: Amira Patel\n    url: https://www.linkedin.com/in/amira-patel-example/\n")
