@@ -140,3 +140,20 @@ def test_replies_likes_reposts_quotes_and_mentions_are_recorded_exactly(town):
     assert len(comments) == 1
     assert comments[0]["properties"]["url"][0].startswith("https://bsky.app/profile/jodie.test/post/")
     assert comments[0]["properties"]["author"][0]["properties"]["url"] == ["https://bsky.app/profile/jodie.test"]
+
+
+def test_a_post_deleted_on_bluesky_is_reported_and_the_rest_still_read(town):
+    appview, programme, env, _, _, uris = town
+    listen(programme, env)
+    before = json.loads((programme.blog / "listening.json").read_text())
+    own = appview.login("amira.test", PASSWORD)
+    own.delete_post(uris["bin-collections-change-in-march"])
+    appview.process_all()
+    out = listen(programme, env)
+    assert "Bluesky: PROBLEM (1 post, 0 new)" in out
+    assert "bin-collections-change-in-march: Bluesky has no such post any more" in out
+    after = json.loads((programme.blog / "listening.json").read_text())
+    assert after["responses"] == before["responses"]
+    bins = "2026-10-20-bin-collections-change.md"
+    assert after["posts"][bins] == before["posts"][bins], "its last reading is kept"
+    assert "no such post" in after["faults"]["bluesky"]["message"]
