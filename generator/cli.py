@@ -275,9 +275,13 @@ def replies(root: Path, blog_slug: str | None, approve: str | None, hide: str | 
     if approve or hide:
         blog, response = decide(root, blog_slug, approve or hide or "", "approved" if approve else "hidden")
         author = (response.get("author") or {}).get("name") or "someone"
-        verb = "approved: it is shown on its post's page" if approve else "hidden: it is never shown on the site"
-        click.echo(f"The reply from {author} is {verb} from the next build. Commit "
-                   f"councillor_blogs/{blog.slug}/listening.json so the decision is kept.")
+        if response.get("kind") == "mention":
+            said = (f"The mention from {author} is marked as dealt with. Mentions are never shown on the site: "
+                    "answer it where it was made.")
+        else:
+            verb = "approved: it is shown on its post's page" if approve else "hidden: it is never shown on the site"
+            said = f"The reply from {author} is {verb} from the next build."
+        click.echo(f"{said} Commit councillor_blogs/{blog.slug}/listening.json so the decision is kept.")
         return
     project = load_project(root)
     click.echo(describe(waiting([project.blog(blog_slug)] if blog_slug else project.blogs)))

@@ -120,3 +120,14 @@ def test_replies_refuses_an_unknown_id_and_both_decisions_at_once(tmp_path):
     assert hidden.exit_code == 0 and "never shown" in hidden.output
     assert listening.Record.load(programme.blog).decision("mastodon:1") == "hidden"
     assert "No replies or mentions are waiting." in run_cli("replies", "--root", programme.root).output
+
+
+def test_deciding_on_a_mention_says_it_is_never_shown(tmp_path):
+    programme = make_programme(tmp_path)
+    record = listening.Record.load(programme.blog)
+    reply(record, "5", "The streetlight on Fen Road is out", kind=listening.MENTION)
+    record.save()
+    result = run_cli("replies", "--approve", listening.short_id("mastodon:5"), "--root", programme.root)
+    assert result.exit_code == 0, result.output
+    assert "Mentions are never shown on the site" in result.output
+    assert responses.for_site(programme.blog) == {}
