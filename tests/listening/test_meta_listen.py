@@ -162,7 +162,7 @@ def test_a_deleted_post_a_token_that_may_not_read_and_throttling_are_reported_pe
     assert "Facebook: PROBLEM" in text and "Threads: PROBLEM" in text and SENTINEL not in text
 
 
-def test_a_personal_profile_is_not_read_and_a_broken_record_is_reported_and_left_alone(tmp_path):
+def test_a_personal_profile_is_not_read_and_a_broken_record_is_reported_and_left_alone(tmp_path, monkeypatch):
     personal = make_programme(tmp_path / "a", extra_platforms="  facebook:\n    handle: amira.patel.77\n"
                                                               "    personal: true\n")
     result = run_cli("listen", "--root", personal.root, "--network", "facebook")
@@ -171,7 +171,10 @@ def test_a_personal_profile_is_not_read_and_a_broken_record_is_reported_and_left
 
     broken = make_programme(tmp_path / "b")
     (broken.blog / "listening.json").write_text('{"format": 1, "responses": [', encoding="utf-8")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
     result = run_cli("listen", "--root", broken.root, "--network", "mastodon")
+    summary = (tmp_path / "summary.md").read_text()
+    assert "Could not read everything this time" in summary and "- amira-patel, Mastodon: " in summary
     assert result.exit_code == 0, result.output
     assert "Mastodon: PROBLEM" in result.output and "listening.json cannot be read" in result.output
     assert (broken.blog / "listening.json").read_text() == '{"format": 1, "responses": ['
