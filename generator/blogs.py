@@ -32,7 +32,7 @@ from generator.exceptions import BuildError, Problem
 from generator.logs import recorded
 from generator.networks import NETWORKS, profile_url
 from generator.posts import MARKDOWN_EXTENSIONS
-from generator.syndication import sharekit
+from generator.syndication import responses, sharekit
 from generator.syndication.ledger import syndication_links
 
 BLOGS_URL_PATH = "councillors"
@@ -416,6 +416,8 @@ def pelican_settings(project: Project, blog: Blog, output: Path, site_url: str) 
         "COUNCILLORS_URL": f"{site_url}{BLOGS_URL_PATH}/",
         # {post slug: [{"label": "Mastodon", "url": ...}]}: where each post was shared, filled in by syndication.
         "SYNDICATION_LINKS": syndication_links(blog.folder),
+        # {post slug: {"counts": [...], "replies": [...]}}: what came back, and the replies the councillor approved.
+        "RESPONSES": responses.for_site(blog.folder),
         # The share kit: text ready to post by hand where the project cannot post; linked from nowhere.
         "TEMPLATE_PAGES": sharekit.template_pages(blog),
         "SHARE_KIT": sharekit.context(project, blog, site_url),

@@ -135,8 +135,13 @@ class Inputs:
                     self._toolkit(HANDBOOK_TOOLKIT_INPUTS))
 
     def blog(self, blog: Blog) -> str:
+        from generator.syndication import listening, responses
+
         h = hashlib.sha256()
-        hash_paths(h, blog.folder, sorted(os.listdir(blog.folder)))
+        hash_paths(h, blog.folder, sorted(n for n in os.listdir(blog.folder) if n != listening.FILE_NAME))
+        # The listening record changes at every scheduled read (its times, at least): the blog is keyed by
+        # what its pages show of it, so a read that found nothing new rebuilds nothing.
+        h.update(json.dumps(responses.for_site(blog.folder), sort_keys=True).encode())
         # The year: cheap insurance for a footer's copyright line.
         return _key(blog_part(blog), self.common, str(self.utc_day.year), h.hexdigest(), self._programme(),
                     self._toolkit(BLOG_TOOLKIT_INPUTS))

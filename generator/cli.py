@@ -254,3 +254,50 @@ def shared(root: Path, blog: str, post: str, network: str, url: str) -> None:
 
     title = record_hand_share(root, blog, post, network, url)
     click.echo(f"Recorded '{title}' as shared to {network}. Commit the blog's syndication.json so it is kept.")
+
+
+@main.command()
+@root_option
+@click.option("--blog", "blog_slug", default=None, help="Only this blog (its folder name under councillor_blogs/).")
+@click.option("--network", default=None, help="Only this network, e.g. bluesky.")
+def listen(root: Path, blog_slug: str | None, network: str | None) -> None:
+    """Read the replies, likes and followers that shared posts have gathered into each blog's listening.json."""
+    import os
+
+    from generator.syndication.listen import describe, run
+    from generator.syndication.replies import digest
+
+    report = run(root, blog=blog_slug, network=network)
+    click.echo(describe(report))
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        # Under GitHub Actions: the "replies waiting" digest goes on the run's page.
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(digest(report.new, [(o.blog, o.network, o.detail) for o in report.faults]))
+
+
+@main.command()
+@root_option
+@click.argument("blog_slug", metavar="[SLUG]", required=False)
+@click.option("--approve", "approve", metavar="ID", default=None, help="Show this reply on its post's page.")
+@click.option("--hide", "hide", metavar="ID", default=None, help="Keep this reply or mention off the site.")
+def replies(root: Path, blog_slug: str | None, approve: str | None, hide: str | None) -> None:
+    """List new replies and mentions (of one blog, SLUG, or all), or approve or hide one by its ID."""
+    from generator.config import load_project
+    from generator.syndication.replies import decide, describe, waiting
+
+    if approve and hide:
+        raise click.UsageError("give --approve or --hide, not both")
+    if approve or hide:
+        blog, response = decide(root, blog_slug, approve or hide or "", "approved" if approve else "hidden")
+        author = (response.get("author") or {}).get("name") or "someone"
+        if response.get("kind") == "mention":
+            said = (f"The mention from {author} is marked as dealt with. Mentions are never shown on the site: "
+                    "answer it where it was made.")
+        else:
+            verb = "approved: it is shown on its post's page" if approve else "hidden: it is never shown on the site"
+            said = f"The reply from {author} is {verb} from the next build."
+        click.echo(f"{said} Commit councillor_blogs/{blog.slug}/listening.json so the decision is kept.")
+        return
+    project = load_project(root)
+    click.echo(describe(waiting([project.blog(blog_slug)] if blog_slug else project.blogs)))

@@ -3,8 +3,9 @@
 Figures come from the posts and the syndication ledger at build time. History comes from
 snapshots in ``footprint/snapshots/`` beside programme.yml: ``councillor footprint`` writes
 one small JSON file per day it runs, and they are committed, so the trend survives rebuilds
-on a fresh machine. The snapshot format has room for listening data (followers, replies,
-likes) per network; the report shows those figures wherever a snapshot carries them.
+on a fresh machine. Listening data (followers, and the replies and likes since the snapshot
+before) per network comes from each blog's listening record, which ``councillor listen``
+keeps; the report shows those figures wherever a snapshot carries them.
 
 Words are counted as a reader sees them (see ``generator.words``).
 """
@@ -317,16 +318,23 @@ def cohort_report(when: Today, councillors: list[CouncillorReport], snapshots: l
 # --- Snapshots written by `councillor footprint` ----------------------------------------------
 
 
-def make_snapshot(report: CohortReport, previous: Snapshot | None) -> Snapshot:
-    """Today's figures, keeping any listening data already entered in today's file."""
+def make_snapshot(report: CohortReport, previous: Snapshot | None, records: dict[str, Any] | None = None,
+                  since: dt.date | None = None) -> Snapshot:
+    """Today's figures. Listening data comes from each blog's listening record (``records``: slug -> Record,
+    read since the snapshot before, on ``since``); where a record has none for a network, any figures already
+    entered by hand in today's file are kept."""
     councillors = {}
     # By folder name, so that a new councillor is one added block in the file's diff.
     for c in sorted(report.councillors, key=lambda c: c.slug):
         earlier = previous.councillors.get(c.slug) if previous else None
+        record = (records or {}).get(c.slug)
         platforms = {}
         for p in c.platforms:
             kept = earlier.platforms.get(p.network) if earlier else None
             listening = {name: getattr(kept, name) for name in LISTENING_FIELDS} if kept else {}
+            heard = record.figures(p.network, report.day, since) if record is not None else {}
+            if heard:
+                listening = {name: heard.get(name) for name in LISTENING_FIELDS}
             platforms[p.network] = PlatformSnapshot(shared=p.shared, failed=p.failed, **listening)
         councillors[c.slug] = CouncillorSnapshot(posts=c.posts, words=c.words,
                                                  days_since_last_post=c.days_since_last_post,
@@ -334,9 +342,23 @@ def make_snapshot(report: CohortReport, previous: Snapshot | None) -> Snapshot:
     return Snapshot(date=report.day, councillors=councillors)
 
 
+def listening_records(project: Project) -> dict[str, Any]:
+    """Each blog's listening record (see generator.syndication.listening); an unreadable one is left out."""
+    from generator.syndication import listening
+
+    records = {}
+    for blog in project.blogs:
+        try:
+            records[blog.slug] = listening.Record.load(blog.folder)
+        except listening.ListeningError:
+            continue
+    return records
+
+
 def write_snapshot(project: Project, report: CohortReport, snapshots: list[Snapshot]) -> Path:
     previous = next((s for s in snapshots if s.date == report.day), None)
-    snapshot = make_snapshot(report, previous)
+    since = max((s.date for s in snapshots if s.date < report.day), default=None)
+    snapshot = make_snapshot(report, previous, listening_records(project), since)
     path = snapshot_dir(project) / f"{report.day.isoformat()}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(snapshot.model_dump_json(indent=2, exclude_none=True) + "\n", encoding="utf-8")

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 from urllib.parse import quote, quote_plus
 
 import requests
@@ -34,6 +34,7 @@ from generator.networks import NETWORKS
 from generator.syndication.compose import Draft, Message, Rules, compose
 
 log = logging.getLogger("generator.syndication")
+T = TypeVar("T")
 
 #: Seconds before a request with no answer is given up (and, for a post, checked for later).
 REQUEST_TIMEOUT = 30.0
@@ -90,6 +91,10 @@ class Duplicate(NetworkError):
 
 class Rejected(NetworkError):
     """The network refused this post for good (too long, not allowed); trying again will not help."""
+
+
+class Gone(Rejected):
+    """The network has no such post any more (deleted, or never public): there is nothing to read."""
 
 
 class CannotCheck(NetworkError):
@@ -224,6 +229,29 @@ class Adapter(abc.ABC):
             self._connected = True
         return compose(self.name, draft, self.rules())
 
+    def retrying(self, call: Callable[[], T]) -> T:
+        """Run ``call``, which writes nothing, trying again after a Transient error with the waits ``deliver`` uses
+        (the network's own Retry-After when it gives one); a wait longer than MAX_WAIT_SECONDS is left to the next
+        run."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                return call()
+            except Transient as error:
+                wait = error.retry_after if error.retry_after is not None else BACKOFF_SECONDS * 2 ** (attempt - 1)
+                if attempt == MAX_ATTEMPTS or wait > MAX_WAIT_SECONDS:
+                    if wait > MAX_WAIT_SECONDS:
+                        raise Transient(f"{error.message}; {self.label} asks to wait {wait:.0f} seconds",
+                                        "nothing to do: the next run tries again",
+                                        retry_after=error.retry_after) from error
+                    raise
+                log.info("%s: %s; trying again in %.0f s", self.label, error.message, wait)
+                self.context.sleep(max(wait, 0.0))
+        raise AssertionError("unreachable")
+
+    def read(self, url: str, **kwargs: Any) -> requests.Response:
+        """A GET with the retries of ``retrying``: what every listener reads through."""
+        return self.retrying(lambda: self.request("GET", url, **kwargs))
+
     def deliver(self, message: Message, progress: Progress) -> Remote:
         """Send ``message``, retrying what is worth retrying; an unclear failure is looked up before trying again."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -278,6 +306,11 @@ class Adapter(abc.ABC):
                             retry_after=self.retry_after(response))
         if response.status_code == 401:
             raise AuthError(f"{self.label} did not accept the token ({response.status_code})", self.TOKEN_HELP)
+        if response.status_code == 403 and not writes:
+            raise AuthError(f"{self.label} refused to let this token read it ({response.status_code})",
+                            self.TOKEN_HELP)
+        if response.status_code in (404, 410) and not writes:
+            raise Gone(f"{self.label} has no such post any more ({response.status_code})")
         raise Rejected(f"{self.label} refused the request ({response.status_code}): {_short(response.text)}")
 
     def classify(self, response: requests.Response) -> None:  # noqa: B027 - optional hook
