@@ -41,6 +41,7 @@ from generator.syndication.base import (
     NetworkError,
     Transient,
     env_name,
+    ledger_error,
     redact,
 )
 
@@ -217,6 +218,8 @@ def _listen_network(listener: Listener, record: listening.Record, posts: list[tu
     if missing:
         return Outcome(slug, name, "skipped", detail=f"not read until these are set: {', '.join(missing)}")
     problems: list[str] = []
+    #: What the record keeps of the problems: the project's words, never the network's answer.
+    kept: list[str] = []
     fix = ""
     read = new = 0
     refused = False  # the token may not read, or the network is down or limiting: ask nothing more this run
@@ -229,13 +232,16 @@ def _listen_network(listener: Listener, record: listening.Record, posts: list[tu
             heard = listener.read_post(str(row["remote_id"]), row.get("remote_url"))
         except Gone as error:
             problems.append(f"{post_slug}: {error.message}; its copy may have been deleted")
+            kept.append(f"{post_slug}: its copy may have been deleted")
             continue
         except AuthError as error:
             problems.append(error.message)
+            kept.append(ledger_error(error))
             fix, refused = error.fix, True
             break  # the token will not read the next post either
         except NetworkError as error:
             problems.append(f"{post_slug}: {error.message}")
+            kept.append(f"{post_slug}: {ledger_error(error)}")
             fix = error.fix or fix
             if isinstance(error, Transient):
                 refused = True
@@ -243,6 +249,7 @@ def _listen_network(listener: Listener, record: listening.Record, posts: list[tu
             continue
         except Exception as error:  # an answer nobody expected fails this post, never the run
             problems.append(f"{post_slug}: an answer that could not be understood ({type(error).__name__}: {error})")
+            kept.append(f"{post_slug}: {ledger_error(NetworkError(''))}")
             continue
         record.set_counts(key, post_slug, name, remote_id=str(row["remote_id"]), remote_url=row.get("remote_url"),
                           when=now, **heard.counts)
@@ -262,12 +269,14 @@ def _listen_network(listener: Listener, record: listening.Record, posts: list[tu
                 new += step(listener, record, now)
             except NetworkError as error:
                 problems.append(error.message)
+                kept.append(ledger_error(error))
                 fix = error.fix or fix
             except Exception as error:
                 problems.append(f"an answer that could not be understood ({type(error).__name__}: {error})")
+                kept.append(ledger_error(NetworkError("")))
             record.save()
     message = scrub("; ".join(problems))
-    record.set_fault(name, message or None, now)
+    record.set_fault(name, "; ".join(kept) or None, now)
     record.save()
     status = "fault" if problems else "read"
     return Outcome(slug, name, status, posts=read, new=new, detail=message, fix=scrub(fix))
