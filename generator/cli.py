@@ -138,7 +138,7 @@ def footprint(root: Path, day: dt.datetime | None, site_dir: Path | None, base_u
 @click.option("--blog", "blog_slug", default=None, help="Only this blog (its folder name under councillor_blogs/).")
 @click.option("--network", default=None, help="Only this network, e.g. mastodon.")
 @click.option("--dry-run", is_flag=True,
-              help="Show and save what would be sent, and which secrets each blog needs; send nothing.")
+              help="Show what would be sent, and which secrets each blog needs; send nothing and change no file.")
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The built site that was deployed (default: site/ in the programme folder).")
 @click.option("--base-url", default=None,

@@ -26,8 +26,9 @@ Layout (keys sorted, two-space indent, so diffs in pull requests stay readable):
       }
     }
 
-Row statuses: ``preview`` (a dry run's text, nothing sent), ``pending`` (being sent, or a
-run stopped mid-send), ``done``, ``error`` (the last error; tried again next run).
+Row statuses: ``preview`` (the text a run without the network's secret would send; a dry
+run writes none), ``pending`` (being sent, or a run stopped mid-send), ``done``, ``error``
+(the last error; tried again next run).
 """
 
 from __future__ import annotations

@@ -72,6 +72,8 @@ class Report:
     variables: dict[str, dict[str, list[tuple[str, bool]]]] = field(default_factory=dict)
     #: blog slug -> labels of the networks shared by hand from the blog's share kit
     by_hand: dict[str, list[str]] = field(default_factory=dict)
+    #: blog slug -> {network: when} for networks whose sharing starts at this run with no earlier date to go by
+    starts: dict[str, dict[str, dt.datetime]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -121,6 +123,16 @@ def automated_networks(blog: Blog) -> list[str]:
     return [n for n in NETWORKS if n in c.platforms and NETWORKS[n].automated and c.syndicates_to(n)]
 
 
+def sharing_start(since: dt.date | dt.datetime | None, zone: ZoneInfo) -> dt.datetime | None:
+    """When a blog's sharing starts, from its ``syndication_since``: a date means its first minute, a date and
+    time without a zone is the site's local time."""
+    if since is None:
+        return None
+    if isinstance(since, dt.datetime):
+        return since if since.tzinfo else since.replace(tzinfo=zone)
+    return dt.datetime.combine(since, dt.time(0, 0), zone)
+
+
 @contextlib.contextmanager
 def _one_run_at_a_time(state_dir: Path) -> Iterator[None]:
     """Two runs at once could both see a post as new; the second one stops instead."""
@@ -152,7 +164,9 @@ def run(root: Path, *, blog: str | None = None, network: str | None = None, dry_
     site_url = default_site_url(project, base_url)
     state_dir = project.root / SESSIONS_DIR
     report = Report()
-    with _one_run_at_a_time(state_dir):
+    # A dry run writes nothing at all, not even the lock file: two previews, or a preview beside a real
+    # run, cannot send anything twice.
+    with contextlib.nullcontext() if dry_run else _one_run_at_a_time(state_dir):
         for each in blogs:
             _run_blog(project, each, network, dry_run, site_dir, site_url, env, now, state_dir, report,
                       dict(sleep=sleep, clock=clock, session_factory=session_factory))
@@ -166,7 +180,7 @@ def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, sit
     all_posts, _problems = posts_module.read_all(blog.content_dir, project.programme.site.timezone)
     live_posts = [p for p in all_posts if p.is_published(now)]
     book = ledger.Ledger.load(blog.folder)
-    since = blog.councillor.syndication_since
+    start = sharing_start(blog.councillor.syndication_since, zone)
     hand = [NETWORKS[n].label for n in NETWORKS if n in blog.councillor.platforms and n not in automated_networks(blog)]
     if hand:
         report.by_hand[blog.slug] = hand
@@ -198,16 +212,20 @@ def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, sit
 
         baseline = book.baseline(name)
         if baseline is None:
-            # `syndication_since` says where a blog's sharing starts; a network added after that
-            # starts from the day it is added, rather than receiving every post since.
-            first = since and not already_on
-            baseline = dt.datetime.combine(since, dt.time(0, 0), zone) if first else now
-            if live:  # syndication is switched on for this network from here: older posts are never sent
+            # `syndication_since` says where a blog's sharing starts (`councillor new` sets it to when the blog
+            # was made); a network added after a first share starts from the day it is added, rather than
+            # receiving every post since. A blog with no date at all starts now: its back catalogue stays put.
+            baseline = start if start is not None and not already_on else now
+            if start is None or already_on:
+                report.starts.setdefault(blog.slug, {})[name] = baseline
+            # Recorded by every real run, with or without the network's secrets, so a post previewed while
+            # the secret was missing is the post sent once it is set; a dry run only works it out, the same way.
+            if not dry_run:
                 book.set_baseline(name, baseline)
                 book.save()
         due = []
         for post in live_posts:
-            if post.date < baseline or (since and post.date.date() < since):
+            if post.date < baseline or (start is not None and post.date < start):
                 continue
             key = book.key_for(post.source(blog.content_dir), post.slug)
             row = book.row(key, name)
@@ -226,7 +244,7 @@ def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, sit
                                              detail=f"not tried: {stopped.message}", fix=stopped.fix))
                 continue
             result, stop = sync(adapter, book, key, post.slug, draft_for(blog, post, post_url(site_url, blog, post)),
-                                live, now)
+                                live, now, dry_run=dry_run)
             report.results.append(_scrub(result, adapter))
             stopped = stop
         if live and adapter.learned() and adapter.learned().items() - book.network(name).items():
@@ -235,9 +253,9 @@ def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, sit
 
 
 def sync(adapter: Adapter, book: ledger.Ledger, key: str, slug: str, draft: Draft, live: bool,
-         now: dt.datetime) -> tuple[Result, NetworkError | None]:
+         now: dt.datetime, *, dry_run: bool = False) -> tuple[Result, NetworkError | None]:
     """Send one post to one network exactly once. Returns its result and, if the network should not be tried
-    again this run (a token problem), the error that stopped it."""
+    again this run (a token problem), the error that stopped it. A dry run changes nothing in the ledger."""
     name, blog = adapter.name, adapter.context.blog_slug
     row = book.row(key, name) or {}
     status = row.get("status")
@@ -263,12 +281,17 @@ def sync(adapter: Adapter, book: ledger.Ledger, key: str, slug: str, draft: Draf
     except SyndicationError as error:
         return Result(blog, slug, name, "error", detail=error.message), None
     except NetworkError as error:
+        if dry_run:
+            return Result(blog, slug, name, "error", detail=error.message, fix=error.fix), None
         return failed(error, must_check), error if isinstance(error, AuthError) else None
     except Exception as error:
+        if dry_run:
+            return Result(blog, slug, name, "error", detail=_unexpected(adapter, error).message), None
         return failed(_unexpected(adapter, error), must_check), None
 
     if not live:
-        if status in (None, ledger.PREVIEW):
+        # A real run without the network's secret keeps the text it would send, for the web officer to read.
+        if status in (None, ledger.PREVIEW) and not dry_run:
             book.set_row(key, name, slug=slug, url=draft.url, status=ledger.PREVIEW, text=message.text)
             book.save()
         return Result(blog, slug, name, "preview", text=message.text), None
@@ -344,6 +367,9 @@ def describe(report: Report, dry_run: bool) -> str:
                 lines.append(f"      fix: {r.fix}")
             if r.text is not None and r.status in ("preview", "error"):
                 lines.extend("      | " + t for t in r.text.splitlines())
+        for network, when in report.starts.get(slug, {}).items():
+            lines.append(f"  {NETWORKS[network].label}: sharing {'would start' if dry_run else 'starts'} "
+                         f"{when:%-d %B %Y %H:%M}; earlier posts are not shared there")
         if not by_blog.get(slug) and report.variables.get(slug):
             lines.append("  nothing new to send")
         if report.by_hand.get(slug):

@@ -33,7 +33,7 @@ from atproto import Client
 from atproto_client.request import Request
 from PIL import Image
 
-from generator.syndication import base, bluesky, ledger
+from generator.syndication import base, bluesky
 from generator.syndication.compose import BLUESKY_MAX_BYTES, BLUESKY_MAX_GRAPHEMES, ELLIPSIS
 from generator.syndication.runner import describe, run
 from tests.conftest import REPO, run_cli
@@ -718,8 +718,9 @@ def test_card_pictures_fit_under_a_megabyte_or_are_left_out(tmp_path, logs):
 
 def test_the_preview_is_what_is_sent(programme, account, pds):
     env = account.env(pds)
-    syndicate(programme, env, dry_run=True)
-    previews = {slug: row["text"] for slug, row in programme.rows().items()}
-    assert {row["status"] for row in programme.rows().values()} == {ledger.PREVIEW}
+    report = syndicate(programme, env, dry_run=True)
+    assert {r.status for r in report.results} == {"preview"}
+    previews = {r.post: r.text for r in report.results}
+    assert not programme.ledger.exists()  # a dry run writes nothing
     syndicate(programme, env)
     assert {r["value"]["text"] for r in records(pds, account.did)} == set(previews.values())
