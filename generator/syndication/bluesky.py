@@ -1,8 +1,9 @@
 """Bluesky, through the atproto SDK, writing app.bsky.feed.post records to the councillor's own repository.
 
-Text is at most 300 graphemes and 3,000 UTF-8 bytes; the link stays in the text at full
-length with a link facet on its bytes, hashtags get tag facets (compose works out both on
-the final text), and the card (app.bsky.embed.external) is built from the post's own
+Text is at most 300 graphemes and 3,000 UTF-8 bytes; the link is shown in the text
+shortened as the Bluesky app shows it (host, the start of the path, an ellipsis) with a link
+facet on those bytes carrying the full address, hashtags get tag facets (compose works out
+both on the final text), and the card (app.bsky.embed.external) is built from the post's own
 title, summary and picture, uploaded as a blob under 1 MB.
 
 Exactly once: each post's record key is a TID made from its address, so every attempt, in
@@ -59,7 +60,14 @@ from generator.syndication.base import (
     Transient,
     env_name,
 )
-from generator.syndication.compose import BLUESKY_MAX_GRAPHEMES, Facet, Message, bluesky_length
+from generator.syndication.compose import (
+    BLUESKY_MAX_GRAPHEMES,
+    Facet,
+    Message,
+    Rules,
+    bluesky_display,
+    bluesky_length,
+)
 
 log = logging.getLogger("generator.syndication")
 T = TypeVar("T")
@@ -231,6 +239,10 @@ class BlueskyAdapter(Adapter):
     @staticmethod
     def measure(text: str, url: str) -> int:
         return bluesky_length(text, url)
+
+    def rules(self) -> Rules:
+        # The link is shown shortened, as the Bluesky app shows it, so the summary and tags keep their room.
+        return Rules(self.MAX_LENGTH, self.measure, hashtags=self.HASHTAGS, display=bluesky_display)
 
     def __init__(self, context: Context):
         super().__init__(context)

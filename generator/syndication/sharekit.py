@@ -24,6 +24,7 @@ from generator.networks import NETWORKS
 from generator.syndication.compose import (
     Draft,
     Rules,
+    bluesky_display,
     bluesky_length,
     compose,
     mastodon_length,
@@ -43,7 +44,8 @@ POSTS = 8
 #: WhatsApp channel updates and Nextdoor posts have no limit that a blog summary comes near.
 RULES: dict[str, Rules] = {
     "mastodon": Rules(500, mastodon_length),
-    "bluesky": Rules(300, bluesky_length),
+    # Pasted into the Bluesky app, the link is shortened there before it is counted, as it is here.
+    "bluesky": Rules(300, lambda text, url: bluesky_length(text.replace(url, bluesky_display(url)), url)),
     "x": Rules(280, x_length),
     "facebook": Rules(2000, plain_length),
     "linkedin": Rules(3000, lambda text, url: utf16_units(text)),
