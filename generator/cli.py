@@ -137,18 +137,29 @@ def footprint(root: Path, day: dt.datetime | None, site_dir: Path | None, base_u
 @root_option
 @click.option("--blog", "blog_slug", default=None, help="Only this blog (its folder name under councillor_blogs/).")
 @click.option("--network", default=None, help="Only this network, e.g. mastodon.")
+@click.option("--again", "again", default=None, metavar="SLUG",
+              help="Share one post once more, on purpose, to the network given with --network (needed). SLUG is the "
+                   "post's name as syndication.json shows it, e.g. bin-collections-change-in-march (its file name "
+                   "works too). It is recorded as a further share; nothing else is sent.")
 @click.option("--dry-run", is_flag=True,
               help="Show what would be sent, and which secrets each blog needs; send nothing and change no file.")
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The built site that was deployed (default: site/ in the programme folder).")
 @click.option("--base-url", default=None,
               help="The address the site is served from (default: site.url in programme.yml).")
-def syndicate(root: Path, blog_slug: str | None, network: str | None, dry_run: bool, site_dir: Path | None,
-              base_url: str | None) -> None:
-    """After a deploy, send each new post once to each councillor's networks and record it in the ledger."""
+def syndicate(root: Path, blog_slug: str | None, network: str | None, again: str | None, dry_run: bool,
+              site_dir: Path | None, base_url: str | None) -> None:
+    """After a deploy, send each new post once to each councillor's networks and record it in the ledger.
+
+    A post already shared is never sent again, except with --again SLUG --network NAME.
+    """
     from generator.syndication.runner import describe, run
 
-    report = run(root, blog=blog_slug, network=network, dry_run=dry_run, site_dir=site_dir, base_url=base_url)
+    if again is not None and network is None:
+        raise click.UsageError("--again needs --network: say which network to share the post to again, "
+                               "e.g. --again bin-collections-change-in-march --network mastodon")
+    report = run(root, blog=blog_slug, network=network, dry_run=dry_run, site_dir=site_dir, base_url=base_url,
+                 again=again)
     click.echo(describe(report, dry_run))
     if report.failed:
         raise SystemExit(1)

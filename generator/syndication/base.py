@@ -235,7 +235,7 @@ class Adapter(abc.ABC):
                 log.info("%s: %s; trying again in %.0f s", self.label, error.message, wait)
                 self.context.sleep(max(wait, 0.0))
                 if error.ambiguous and not self.IDEMPOTENT:
-                    found = self.find(message)
+                    found = self.look(message)
                     if found:
                         return found
         raise AssertionError("unreachable")
@@ -247,6 +247,12 @@ class Adapter(abc.ABC):
     @abc.abstractmethod
     def find(self, message: Message) -> Remote | None:
         """The post already made for ``message`` (its link is in the text), or None. Used to reconcile."""
+
+    def look(self, message: Message) -> Remote | None:
+        """``find``, passing over the earlier shares of a post shared again on purpose: finding one of those
+        must not count as this share having been made."""
+        found = self.find(message)
+        return None if found is not None and found.id in message.earlier else found
 
     # --- HTTP helpers for adapters that speak HTTP themselves --------------------------
 

@@ -107,7 +107,7 @@ def deterministic_tid(published: dt.datetime, key: str) -> str:
     return "".join(_B32[(value >> (60 - 5 * i)) & 31] for i in range(13))
 
 
-def record_key(post_url: str) -> str:
+def record_key(post_url: str, salt: str = "") -> str:
     """The record key of the Bluesky copy of the post at ``post_url``.
 
     Adapters see the post's address but not its date, so the time in the TID is the start of the
@@ -117,7 +117,12 @@ def record_key(post_url: str) -> str:
     match = _URL_MONTH.search(post_url.split("?")[0].split("#")[0])
     month = dt.datetime(int(match[1]), int(match[2]), 1, tzinfo=dt.UTC) if match and 1 <= int(match[2]) <= 12 \
         else _NO_MONTH
-    return deterministic_tid(month, post_url)
+    return deterministic_tid(month, f"{post_url}\n{salt}" if salt else post_url)
+
+
+def share_key(message: Message) -> str:
+    """The record key of this share: the post's own for its first share, one of its own for each share after."""
+    return record_key(message.url) if message.share <= 1 else record_key(message.url, f"share {message.share}")
 
 
 def facet_json(facet: Facet) -> dict[str, Any]:
@@ -345,7 +350,7 @@ class BlueskyAdapter(Adapter):
 
     def send(self, message: Message, progress: Progress) -> Remote:
         assert self.client is not None and self.did is not None, "connect() first"
-        rkey = progress.state.get("rkey") or record_key(message.url)
+        rkey = progress.state.get("rkey") or share_key(message)
         frozen = progress.state.get("record")
         if frozen:
             record = json.loads(frozen)
@@ -377,7 +382,7 @@ class BlueskyAdapter(Adapter):
 
     def find(self, message: Message) -> Remote | None:
         assert self.client is not None and self.did is not None, "connect() first"
-        return self._existing(record_key(message.url), message.url)
+        return self._existing(share_key(message), message.url)
 
     def _existing(self, rkey: str, url: str) -> Remote | None:
         """The copy at ``rkey``, None if there is none; a different post there is refused rather than claimed."""

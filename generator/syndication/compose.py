@@ -223,6 +223,8 @@ class Draft:
     social: dict[str, str] = field(default_factory=dict)
     image: Path | None = None
     image_alt: str | None = None
+    #: 1 for the post's first share on a network; 2 and up for a share made again on purpose.
+    share: int = 1
 
     def card(self) -> LinkCard:
         return LinkCard(self.url, self.title, self.summary or "", self.image, self.image_alt)
@@ -241,6 +243,10 @@ class Message:
     limit: int
     #: The link as the text shows it: ``url`` itself, or Bluesky's shortened form of it.
     shown: str = ""
+    #: Which share of the post this is (see Draft.share): a further share must never be taken for an earlier one.
+    share: int = 1
+    #: The network's ids of the earlier shares, which looking the post up must pass over.
+    earlier: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.shown:
@@ -337,7 +343,7 @@ def compose(network: str, draft: Draft, rules: Rules) -> Message:
         tags = hashtags(draft.tags, head) if rules.hashtags else []
         text = _fit(head, shown, tags, fits)
     return Message(network=network, text=text, url=url, card=draft.card(), facets=facets(text, url, shown),
-                   length=measure(text, shown), limit=rules.limit, shown=shown)
+                   length=measure(text, shown), limit=rules.limit, shown=shown, share=draft.share)
 
 
 def _fit(head: str, url: str, tags: list[str], fits: Callable[[str], bool]) -> str:

@@ -54,9 +54,11 @@ def api_base(handle: str) -> str | None:
     return f"https://{host}" if host else None
 
 
-def idempotency_key(account: str, post_url: str) -> str:
-    """Stable for one post on one account, so every retry of it carries the same key."""
-    return hashlib.sha256(f"{account}\n{post_url}".encode()).hexdigest()
+def idempotency_key(account: str, post_url: str, share: int = 1) -> str:
+    """Stable for one share of one post on one account, so every retry of it carries the same key; a share made
+    again on purpose has a key of its own, or Mastodon would answer it with the first status."""
+    again = f"\n{share}" if share > 1 else ""
+    return hashlib.sha256(f"{account}\n{post_url}{again}".encode()).hexdigest()
 
 
 class MastodonAdapter(Adapter):
@@ -125,7 +127,8 @@ class MastodonAdapter(Adapter):
         assert self.client is not None, "connect() first"
         status = self._call(self.client.status_post, message.text, visibility="public",
                             language=self.context.language.split("-")[0].lower(),
-                            idempotency_key=idempotency_key(self.context.handle, message.url), writes=True)
+                            idempotency_key=idempotency_key(self.context.handle, message.url, message.share),
+                            writes=True)
         return Remote(str(status["id"]), status.get("url"))
 
     def find(self, message: Message) -> Remote | None:

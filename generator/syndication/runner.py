@@ -13,6 +13,7 @@ network) is looked up on the network before anything is posted again.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
 import logging
@@ -32,6 +33,7 @@ from generator.config import Blog, Project, load_project
 from generator.exceptions import SyndicationError
 from generator.networks import NETWORKS, profile_url
 from generator.syndication import adapter_class, ledger
+from generator.syndication import again as again_module
 from generator.syndication.base import (
     SESSIONS_DIR,
     Adapter,
@@ -40,6 +42,7 @@ from generator.syndication.base import (
     Context,
     Duplicate,
     NetworkError,
+    Rejected,
     Remote,
     redact,
 )
@@ -106,7 +109,7 @@ def deployed(site_dir: Path, blog: Blog, post: posts_module.Post) -> bool:
     return (site_dir / BLOGS_URL_PATH / blog.slug / post_path(post) / "index.html").is_file()
 
 
-def draft_for(blog: Blog, post: posts_module.Post, url: str) -> Draft:
+def draft_for(blog: Blog, post: posts_module.Post, url: str, share: int = 1) -> Draft:
     image = alt = None
     if post.meta.image:
         src = post.meta.image.src.lstrip("/")
@@ -114,7 +117,7 @@ def draft_for(blog: Blog, post: posts_module.Post, url: str) -> Draft:
         image = next((p for p in candidates if p.is_file()), None)
         alt = post.meta.image.alt
     return Draft(url=url, title=post.meta.title, summary=post.meta.summary, tags=tuple(post.meta.tags),
-                 social=dict(post.meta.social), image=image, image_alt=alt)
+                 social=dict(post.meta.social), image=image, image_alt=alt, share=share)
 
 
 def automated_networks(blog: Blog) -> list[str]:
@@ -146,11 +149,15 @@ def _one_run_at_a_time(state_dir: Path) -> Iterator[None]:
 
 
 def run(root: Path, *, blog: str | None = None, network: str | None = None, dry_run: bool = False,
+        again: str | None = None,
         site_dir: Path | None = None, base_url: str | None = None, env: Mapping[str, str] | None = None,
         now: dt.datetime | None = None, sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
         session_factory: Callable[[], requests.Session] = requests.Session) -> Report:
-    """Syndicate every due post of every blog (or one blog, one network); never raises for one network failing."""
+    """Syndicate every due post of every blog (or one blog, one network); never raises for one network failing.
+
+    ``again`` names one post (its slug or file name) to share once more to ``network``, on purpose: the only
+    way a post already shared there is ever sent again."""
     project = load_project(root)
     site_dir = (site_dir or project.root / SITE_DIR).resolve()
     if not (site_dir / BLOGS_URL_PATH).is_dir():
@@ -159,6 +166,8 @@ def run(root: Path, *, blog: str | None = None, network: str | None = None, dry_
     if network is not None and network not in NETWORKS:
         raise SyndicationError(f"'{network}' is not a network this project knows ({', '.join(NETWORKS)})")
     blogs = [project.blog(blog)] if blog else project.blogs
+    if again is not None:
+        blogs = [again_module.blog_for(project, blogs, again, network)]
     env = os.environ if env is None else env
     now = now or dt.datetime.now(dt.UTC)
     site_url = default_site_url(project, base_url)
@@ -169,13 +178,13 @@ def run(root: Path, *, blog: str | None = None, network: str | None = None, dry_
     with contextlib.nullcontext() if dry_run else _one_run_at_a_time(state_dir):
         for each in blogs:
             _run_blog(project, each, network, dry_run, site_dir, site_url, env, now, state_dir, report,
-                      dict(sleep=sleep, clock=clock, session_factory=session_factory))
+                      dict(sleep=sleep, clock=clock, session_factory=session_factory), again)
     return report
 
 
 def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, site_dir: Path, site_url: str,
               env: Mapping[str, str], now: dt.datetime, state_dir: Path, report: Report,
-              hooks: dict[str, Any]) -> None:
+              hooks: dict[str, Any], again: str | None = None) -> None:
     zone = ZoneInfo(project.programme.site.timezone)
     all_posts, _problems = posts_module.read_all(blog.content_dir, project.programme.site.timezone)
     live_posts = [p for p in all_posts if p.is_published(now)]
@@ -224,7 +233,7 @@ def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, sit
                 book.set_baseline(name, baseline)
                 book.save()
         due = []
-        for post in live_posts:
+        for post in [] if again is not None else live_posts:
             if post.date < baseline or (start is not None and post.date < start):
                 continue
             key = book.key_for(post.source(blog.content_dir), post.slug)
@@ -236,6 +245,8 @@ def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, sit
                                              detail="not on the built site yet; it is sent after the next deploy"))
                 continue
             due.append((key, post))
+        if again is not None:
+            due = again_module.due(blog, book, live_posts, again, name, dry_run, site_dir)
 
         stopped: NetworkError | None = None
         for key, post in due:
@@ -243,8 +254,11 @@ def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, sit
                 report.results.append(Result(blog.slug, post.slug, name, "skipped",
                                              detail=f"not tried: {stopped.message}", fix=stopped.fix))
                 continue
-            result, stop = sync(adapter, book, key, post.slug, draft_for(blog, post, post_url(site_url, blog, post)),
-                                live, now, dry_run=dry_run)
+            share = book.share_number(book.row(key, name))
+            if again is not None and dry_run and (book.row(key, name) or {}).get("status") == ledger.DONE:
+                share += 1  # what --again would make, without starting it
+            draft = draft_for(blog, post, post_url(site_url, blog, post), share)
+            result, stop = sync(adapter, book, key, post.slug, draft, live, now, dry_run=dry_run)
             report.results.append(_scrub(result, adapter))
             stopped = stop
         if live and adapter.learned() and adapter.learned().items() - book.network(name).items():
@@ -277,7 +291,7 @@ def sync(adapter: Adapter, book: ledger.Ledger, key: str, slug: str, draft: Draf
 
     progress = _RowProgress(book, key, name, dict(row.get("progress") or {}))
     try:
-        message = adapter.prepare(draft, live)
+        message = dataclasses.replace(adapter.prepare(draft, live), earlier=book.earlier_ids(row))
     except SyndicationError as error:
         return Result(blog, slug, name, "error", detail=error.message), None
     except NetworkError as error:
@@ -298,7 +312,7 @@ def sync(adapter: Adapter, book: ledger.Ledger, key: str, slug: str, draft: Draf
 
     try:
         if must_check:
-            found = adapter.find(message)
+            found = adapter.look(message)
             if found:
                 return done(found, "found"), None
         book.mark_pending(key, name, slug=slug, url=draft.url, text=message.text, when=dt.datetime.now(dt.UTC),
@@ -307,7 +321,11 @@ def sync(adapter: Adapter, book: ledger.Ledger, key: str, slug: str, draft: Draf
         try:
             remote = adapter.deliver(message, progress)
         except Duplicate as duplicate:
-            remote = duplicate.remote or adapter.find(message)
+            if duplicate.remote is not None and duplicate.remote.id in message.earlier:
+                raise Rejected(f"{adapter.label} refuses the same words twice",
+                               f"give new words for {name} under 'social:' in the post's front matter, then run "
+                               f"'councillor syndicate --again {slug} --network {name}' again") from duplicate
+            remote = duplicate.remote or adapter.look(message)
             if remote is None:
                 raise CannotCheck(f"{adapter.label} says this was posted already, but it was not found among the "
                                   "account's recent posts",
