@@ -6,6 +6,11 @@ facet on those bytes carrying the full address, hashtags get tag facets (compose
 both on the final text), and the card (app.bsky.embed.external) is built from the post's own
 title, summary and picture, uploaded as a blob under 1 MB.
 
+Pictures follow one rule on Bluesky: every post carries the link card (the post is there to
+send readers to the blog), so the picture is always the card's thumbnail, never an image embed
+(a Bluesky post has one embed or the other). The card has no place for a description; the
+picture's description stays with it on the blog, where the card leads.
+
 Exactly once: each post's record key is a TID made from its address, so every attempt, in
 any run, writes to the same key. The record is created with createRecord, which never
 overwrites: a second create at that key is refused (with a plain 500, the PDS names no

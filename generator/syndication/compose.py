@@ -210,6 +210,8 @@ class LinkCard:
     description: str
     image: Path | None = None
     image_alt: str | None = None
+    #: The picture's address on the deployed site, for networks that fetch it themselves (Threads).
+    image_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -225,9 +227,10 @@ class Draft:
     image_alt: str | None = None
     #: 1 for the post's first share on a network; 2 and up for a share made again on purpose.
     share: int = 1
+    image_url: str | None = None
 
     def card(self) -> LinkCard:
-        return LinkCard(self.url, self.title, self.summary or "", self.image, self.image_alt)
+        return LinkCard(self.url, self.title, self.summary or "", self.image, self.image_alt, self.image_url)
 
 
 @dataclass(frozen=True)

@@ -109,15 +109,19 @@ def deployed(site_dir: Path, blog: Blog, post: posts_module.Post) -> bool:
     return (site_dir / BLOGS_URL_PATH / blog.slug / post_path(post) / "index.html").is_file()
 
 
-def draft_for(blog: Blog, post: posts_module.Post, url: str, share: int = 1) -> Draft:
-    image = alt = None
+def draft_for(blog: Blog, post: posts_module.Post, url: str, share: int = 1, site_url: str | None = None) -> Draft:
+    image = alt = image_url = None
     if post.meta.image:
         src = post.meta.image.src.lstrip("/")
         candidates = [blog.content_dir / src, post.path.parent / src]
         image = next((p for p in candidates if p.is_file()), None)
         alt = post.meta.image.alt
+        if image is not None and site_url and image.resolve().is_relative_to(blog.content_dir.resolve()):
+            # The blog's pictures are published as they are, beside its posts (STATIC_PATHS in generator.blogs).
+            inside = image.resolve().relative_to(blog.content_dir.resolve()).as_posix()
+            image_url = f"{blog_url(site_url, blog.slug)}/{inside}"
     return Draft(url=url, title=post.meta.title, summary=post.meta.summary, tags=tuple(post.meta.tags),
-                 social=dict(post.meta.social), image=image, image_alt=alt, share=share)
+                 social=dict(post.meta.social), image=image, image_alt=alt, share=share, image_url=image_url)
 
 
 def automated_networks(blog: Blog) -> list[str]:
@@ -257,7 +261,7 @@ def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, sit
             share = book.share_number(book.row(key, name))
             if again is not None and dry_run and (book.row(key, name) or {}).get("status") == ledger.DONE:
                 share += 1  # what --again would make, without starting it
-            draft = draft_for(blog, post, post_url(site_url, blog, post), share)
+            draft = draft_for(blog, post, post_url(site_url, blog, post), share, site_url)
             result, stop = sync(adapter, book, key, post.slug, draft, live, now, dry_run=dry_run)
             report.results.append(_scrub(result, adapter))
             stopped = stop

@@ -9,13 +9,21 @@ instead of making another.
 Text is at most 500 characters, an emoji counting as its UTF-8 bytes; at most 5 links.
 Tokens are long-lived user tokens that expire after about 60 days unless refreshed.
 
+A post with a picture is an IMAGE container instead: Threads fetches the picture itself from
+``image_url``, so it is the copy published with the blog, described with ``alt_text``. As
+Threads cannot be sent a smaller copy, a picture outside its documented limits (JPEG or PNG,
+at most 8 MB, between 320 and 1,440 pixels wide after Threads' own scaling is allowed, no
+wider or taller than 10:1) is left out and the post goes as text with its link card.
+
 https://developers.facebook.com/documentation/threads/posts
+https://developers.facebook.com/documentation/threads/posts/accessibility
 https://developers.facebook.com/documentation/threads/reference/publishing
 https://developers.facebook.com/documentation/threads/overview
 """
 
 from __future__ import annotations
 
+import logging
 from typing import ClassVar
 
 import requests
@@ -23,9 +31,15 @@ import requests
 from generator.syndication import graph
 from generator.syndication.base import Adapter, Progress, Rejected, Remote, Transient
 from generator.syndication.compose import Message, threads_length
+from generator.syndication.pictures import JPEG_PNG, Picture, fit
+
+log = logging.getLogger("generator.syndication")
 
 API_BASE = "https://graph.threads.net/v1.0"
 LOOKBACK = 25
+#: Threads' image limits (Media specifications): JPEG or PNG, 8 MB, an aspect ratio within 10:1.
+IMAGE_MAX_BYTES = 8 * 1024 * 1024
+MAX_ASPECT = 10.0
 
 
 class ThreadsAdapter(Adapter):
@@ -50,8 +64,14 @@ class ThreadsAdapter(Adapter):
         user = self.credential("USER_ID")
         container = progress.state.get("container")
         if not container:
-            made = self.request("POST", f"{self.base()}/{user}/threads", headers=self._auth(),
-                                data={"media_type": "TEXT", "text": message.text, "link_attachment": message.url})
+            picture = self._picture(message)
+            if picture is not None:
+                data = {"media_type": "IMAGE", "image_url": message.card.image_url or "", "text": message.text}
+                if picture.alt:
+                    data["alt_text"] = picture.alt
+            else:
+                data = {"media_type": "TEXT", "text": message.text, "link_attachment": message.url}
+            made = self.request("POST", f"{self.base()}/{user}/threads", headers=self._auth(), data=data)
             container = str(made.json().get("id") or "")
             if not container:
                 raise Rejected(f"Threads answered without a container id: {made.text[:200]}")
@@ -62,6 +82,25 @@ class ThreadsAdapter(Adapter):
         if not media:
             raise Transient(f"Threads has not published the post yet: {published.text[:200]}")
         return Remote(media, self.permalink(media))
+
+    @staticmethod
+    def _picture(message: Message) -> Picture | None:
+        """The published picture, where Threads can take it as it is (it cannot be sent a smaller copy)."""
+        if not message.card.image_url:
+            return None
+        picture = fit(message.card.image, message.card.image_alt, label="Threads", max_bytes=IMAGE_MAX_BYTES,
+                      formats=JPEG_PNG)
+        if picture is None:
+            return None
+        if picture.data != message.card.image.read_bytes():  # type: ignore[union-attr]
+            log.warning("Threads: only a smaller copy of %s would fit, and Threads fetches the published one; "
+                        "the post goes without the picture", picture.name)
+            return None
+        from PIL import Image
+
+        with Image.open(message.card.image) as opened:  # type: ignore[arg-type]
+            width, height = opened.size
+        return picture if max(width, height) / max(1, min(width, height)) <= MAX_ASPECT else None
 
     def permalink(self, media: str) -> str | None:
         try:

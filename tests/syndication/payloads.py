@@ -96,3 +96,26 @@ TH_LIST = {"data": [{"id": "18002841452069587", "text": f"Bin collections change
 #: https://developers.facebook.com/docs/graph-api/guides/error-handling
 TH_EXPIRED = {"error": {"message": "Error validating access token: Session has expired.", "type": "OAuthException",
                         "code": 190, "error_subcode": 463, "fbtrace_id": "A1b2C3d4"}}
+
+# --- Pictures -----------------------------------------------------------------------------------
+
+#: POST /{page-id}/photos answers with the photo's id and the id of the Page post showing it.
+#: https://developers.facebook.com/docs/graph-api/reference/page/photos#Creating
+FB_PHOTO_CREATED = {"id": "1116692661689600", "post_id": "546349135390552_1116692661689601"}
+#: A photo Facebook cannot use: error 324 (the upload is missing or unreadable), in the Graph error shape.
+#: https://developers.facebook.com/docs/graph-api/guides/error-handling
+FB_PHOTO_REFUSED = {"error": {"message": "(#324) Requires upload file", "type": "OAuthException", "code": 324,
+                              "fbtrace_id": "AbCdEfGh126"}}
+#: An IMAGE container whose image_url Threads could not fetch (code 100, invalid parameter).
+#: https://developers.facebook.com/documentation/threads/troubleshooting
+TH_IMAGE_NOT_FETCHED = {"error": {"message": "Invalid parameter", "type": "OAuthException", "code": 100,
+                                  "error_subcode": 4279009, "error_user_msg": "The media could not be fetched.",
+                                  "fbtrace_id": "A1b2C3d5"}}
+#: POST /rest/images?action=initializeUpload answers with where to PUT the bytes and the image's URN.
+#: https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/images-api
+LI_UPLOAD_URL = "https://www.linkedin.test/dms-uploads/C4E10AQFoyyAjHPMQuQ/uploaded-image/0?ca=vector_ads&sync=0"
+LI_IMAGE_INITIALIZED = {"value": {"uploadUrlExpiresAt": 1650567510704, "uploadUrl": LI_UPLOAD_URL,
+                                  "image": "urn:li:image:C4E10AQFoyyAjHPMQuQ"}}
+#: The token lacks permission to upload for this author (same error shape as the Posts API).
+LI_UPLOAD_NOT_PERMITTED = {"message": "Not enough permissions to access: images.ACTION.20260501",
+                           "serviceErrorCode": 100, "status": 403}
