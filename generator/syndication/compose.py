@@ -342,7 +342,9 @@ def compose(network: str, draft: Draft, rules: Rules) -> Message:
     else:
         title = unicodedata.normalize("NFC", draft.title.strip())
         summary = unicodedata.normalize("NFC", (draft.summary or "").strip())
-        head = f"{title}{SEPARATOR}{summary}" if summary else title
+        # A summary that opens with the title says it already: the title is not written twice.
+        repeats = summary.casefold().startswith(title.rstrip(".!?:").casefold())
+        head = summary if summary and repeats else f"{title}{SEPARATOR}{summary}" if summary else title
         tags = hashtags(draft.tags, head) if rules.hashtags else []
         text = _fit(head, shown, tags, fits)
     return Message(network=network, text=text, url=url, card=draft.card(), facets=facets(text, url, shown),

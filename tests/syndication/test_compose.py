@@ -255,3 +255,11 @@ def test_a_cut_never_falls_inside_a_grapheme(head):
         kept = short[: -len(ELLIPSIS)]
         assert head.startswith(kept)
         assert graphemes(head)[: len(graphemes(kept))] == graphemes(kept)
+
+
+def test_a_summary_that_opens_with_the_title_does_not_repeat_it():
+    d = draft(title="Bin collections change", summary="Bin collections change: black bins move to Tuesdays.")
+    for network, rules in NETWORK_RULES.items():
+        message = compose(network, d, rules)
+        assert message.text.count("Bin collections change") == 1, network
+        assert message.text.startswith("Bin collections change: black bins"), network
