@@ -235,8 +235,7 @@ class Councillor(Model):
     platforms: dict[str, Platform] = {}
     """The social networks they use, by network name."""
     syndication_since: dt.datetime | dt.date | None = None
-    """Posts dated before this date, or date and time (the site's time zone), are never shared; ``councillor new``
-    sets it to when the blog was made (a network added later starts from the day it is added)."""
+    """Posts dated before this date (or date and time) are never shared; 'councillor new' sets it to its start."""
 
     @field_validator("platforms", mode="before")
     @classmethod
