@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from pathlib import Path
 
 import click
@@ -161,6 +162,16 @@ def syndicate(root: Path, blog_slug: str | None, network: str | None, again: str
     report = run(root, blog=blog_slug, network=network, dry_run=dry_run, site_dir=site_dir, base_url=base_url,
                  again=again)
     click.echo(describe(report, dry_run))
+    attention = report.tokens_needing_attention()
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if attention and summary:  # the workflow run's summary page, where a web officer sees it without the log
+        from generator.networks import NETWORKS
+
+        lines = ["### Network tokens needing attention", ""]
+        lines += [f"- {blog}: {token.describe(NETWORKS[network].label)}" + (f". {token.fix}" if token.fix else "")
+                  for blog, network, token in attention]
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
     if report.failed:
         raise SystemExit(1)
 

@@ -94,6 +94,18 @@ class CannotCheck(NetworkError):
 
 
 @dataclass(frozen=True)
+class TokenHealth:
+    """When a network says the token stops working; ``renewed`` where this run extended it."""
+
+    expires: dt.datetime | None
+    renewed: bool = False
+
+
+#: Days before a token expires from which every run warns.
+TOKEN_WARNING_DAYS = 14
+
+
+@dataclass(frozen=True)
 class Remote:
     """Where a post now lives on a network."""
 
@@ -208,6 +220,11 @@ class Adapter(abc.ABC):
 
     def connect(self) -> None:  # noqa: B027 - most networks need no set-up step
         """Set up before the first post of a run (log in, read the instance's limits). Only called when posting."""
+
+    def token_health(self) -> TokenHealth | None:
+        """When the token expires, where the network says (None where it does not, or the token never expires).
+        Called after a run's posts, only when posting; raise the errors above if the network will not say."""
+        return None
 
     def learned(self) -> dict[str, Any]:
         """What the network said about the account that previews should reuse (kept in the ledger)."""

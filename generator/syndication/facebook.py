@@ -18,6 +18,12 @@ https://developers.facebook.com/docs/pages-api/getting-started
 https://developers.facebook.com/docs/graph-api/reference/page/photos
 https://developers.facebook.com/docs/graph-api/reference/page/feed
 https://developers.facebook.com/docs/graph-api/guides/error-handling
+
+How long the token has left comes from GET /debug_token, which inspects the token itself:
+``expires_at`` (0 for a token that does not expire) and ``data_access_expires_at`` (the
+90 days after which the Page's data can no longer be reached), whichever comes first.
+https://developers.facebook.com/docs/graph-api/reference/debug_token
+https://developers.facebook.com/docs/facebook-login/guides/access-tokens/debugging
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from typing import ClassVar
 import requests
 
 from generator.syndication import graph
-from generator.syndication.base import Adapter, Progress, Rejected, Remote
+from generator.syndication.base import Adapter, Progress, Rejected, Remote, TokenHealth
 from generator.syndication.compose import Message, plain_length
 from generator.syndication.pictures import JPEG_PNG_GIF, fit
 
@@ -94,6 +100,11 @@ class FacebookPageAdapter(Adapter):
             if message.url in (post.get("message") or ""):
                 return Remote(str(post["id"]), post.get("permalink_url") or self.post_url(page, str(post["id"])))
         return None
+
+    def token_health(self) -> TokenHealth | None:
+        response = self.request("GET", f"{self.base()}/debug_token", headers=self._auth(),
+                                params={"input_token": self.credential("TOKEN")})
+        return TokenHealth(graph.earliest(response.json().get("data") or {}, "expires_at", "data_access_expires_at"))
 
     def classify(self, response: requests.Response) -> None:
         graph.classify(response, "Facebook", self.TOKEN_HELP, self.retry_after(response))

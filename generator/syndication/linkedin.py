@@ -19,17 +19,31 @@ https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares
 https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/images-api
 https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/little-text-format
 https://learn.microsoft.com/en-us/linkedin/shared/api-guide/concepts/error-handling
+
+How long the token has left comes from token introspection, which needs the app's client id
+and secret (NC_<BLOG>_LINKEDIN_CLIENT_ID and _CLIENT_SECRET, optional): ``expires_at``.
+https://learn.microsoft.com/en-us/linkedin/shared/authentication/token-introspection
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import ClassVar
 from urllib.parse import quote
 
 import requests
 
-from generator.syndication.base import Adapter, AuthError, CannotCheck, Duplicate, Progress, Rejected, Remote
+from generator.syndication.base import (
+    Adapter,
+    AuthError,
+    CannotCheck,
+    Duplicate,
+    Progress,
+    Rejected,
+    Remote,
+    TokenHealth,
+)
 from generator.syndication.compose import Message, linkedin_escape, utf16_units
 from generator.syndication.pictures import JPEG_PNG_GIF, fit
 
@@ -64,6 +78,7 @@ class LinkedInAdapter(Adapter):
     MAX_LENGTH: ClassVar[int] = 3000
     #: AUTHOR is the member or organisation URN, e.g. urn:li:person:AbC123 or urn:li:organization:123.
     CREDENTIALS: ClassVar[tuple[str, ...]] = ("TOKEN", "AUTHOR")
+    OPTIONAL: ClassVar[tuple[str, ...]] = ("API_BASE", "CLIENT_ID", "CLIENT_SECRET")
     TOKEN_HELP: ClassVar[str] = ("LinkedIn tokens last 60 days: sign in to the LinkedIn developer portal, generate a "
                                  "new token for the app with w_member_social, and save it as the secret")
 
@@ -139,6 +154,19 @@ class LinkedInAdapter(Adapter):
             if article == message.url or message.url in (post.get("commentary") or ""):
                 return Remote(str(post["id"]), post_url(str(post["id"])))
         return None
+
+    def token_health(self) -> TokenHealth | None:
+        client, secret = self.setting("CLIENT_ID"), self.setting("CLIENT_SECRET")
+        if not (client and secret):
+            return None  # LinkedIn tells only the app that made the token
+        base = self.setting("API_BASE") or "https://www.linkedin.com"
+        response = self.request("POST", f"{base.rstrip('/')}/oauth/v2/introspectToken",
+                                data={"client_id": client, "client_secret": secret, "token": self.credential("TOKEN")})
+        answer = response.json()
+        if answer.get("active") is False:
+            raise AuthError("LinkedIn says the token is no longer active", self.TOKEN_HELP)
+        expires = answer.get("expires_at")
+        return TokenHealth(dt.datetime.fromtimestamp(expires, dt.UTC) if isinstance(expires, int) else None)
 
     def classify(self, response: requests.Response) -> None:
         try:

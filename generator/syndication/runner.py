@@ -47,6 +47,7 @@ from generator.syndication.base import (
     redact,
 )
 from generator.syndication.compose import Draft, Message
+from generator.syndication.tokens import Token, token_health
 
 log = logging.getLogger("generator.syndication")
 
@@ -77,10 +78,16 @@ class Report:
     by_hand: dict[str, list[str]] = field(default_factory=dict)
     #: blog slug -> {network: when} for networks whose sharing starts at this run with no earlier date to go by
     starts: dict[str, dict[str, dt.datetime]] = field(default_factory=dict)
+    #: blog slug -> {network: Token}, for networks that say how long the token has left
+    tokens: dict[str, dict[str, Token]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
         return any(r.status == "error" for r in self.results)
+
+    def tokens_needing_attention(self) -> list[tuple[str, str, Token]]:
+        return [(blog, network, token) for blog, by_network in sorted(self.tokens.items())
+                for network, token in by_network.items() if token.attention]
 
 
 @dataclass
@@ -265,6 +272,10 @@ def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, sit
             result, stop = sync(adapter, book, key, post.slug, draft, live, now, dry_run=dry_run)
             report.results.append(_scrub(result, adapter))
             stopped = stop
+        if live and stopped is None:
+            token = token_health(adapter, now)
+            if token is not None:
+                report.tokens.setdefault(blog.slug, {})[name] = token
         if live and adapter.learned() and adapter.learned().items() - book.network(name).items():
             book.learn(name, **adapter.learned())
             book.save()
@@ -396,6 +407,10 @@ def describe(report: Report, dry_run: bool) -> str:
             lines.append("  nothing new to send")
         if report.by_hand.get(slug):
             lines.append(f"  shared by hand from councillors/{slug}/share-kit/: {', '.join(report.by_hand[slug])}")
+        for network, token in report.tokens.get(slug, {}).items():
+            lines.append("  " + token.describe(NETWORKS[network].label))
+            if token.attention and token.fix:
+                lines.append(f"      fix: {token.fix}")
         for network, names in report.variables.get(slug, {}).items():
             missing = [n for n, present in names if not present]
             label = NETWORKS[network].label

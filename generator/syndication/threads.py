@@ -19,17 +19,23 @@ https://developers.facebook.com/documentation/threads/posts
 https://developers.facebook.com/documentation/threads/posts/accessibility
 https://developers.facebook.com/documentation/threads/reference/publishing
 https://developers.facebook.com/documentation/threads/overview
+
+Each run that posts also renews the token (GET /refresh_access_token with
+grant_type=th_refresh_token), which Threads allows once a long-lived token is a day old:
+it is then good for 60 days from the renewal, and ``expires_in`` says so.
+https://developers.facebook.com/docs/threads/get-started/long-lived-tokens/
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import ClassVar
 
 import requests
 
 from generator.syndication import graph
-from generator.syndication.base import Adapter, Progress, Rejected, Remote, Transient
+from generator.syndication.base import Adapter, Progress, Rejected, Remote, TokenHealth, Transient
 from generator.syndication.compose import Message, threads_length
 from generator.syndication.pictures import JPEG_PNG, Picture, fit
 
@@ -117,6 +123,23 @@ class ThreadsAdapter(Adapter):
             if message.url in (post.get("text") or ""):
                 return Remote(str(post["id"]), post.get("permalink"))
         return None
+
+    def token_health(self) -> TokenHealth | None:
+        # The renewal lives beside the versioned API, at the host's root.
+        root = self.base().rsplit("/v", 1)[0] if "/v" in self.base() else self.base()
+        response = self.request("GET", f"{root}/refresh_access_token", headers=self._auth(),
+                                params={"grant_type": "th_refresh_token"})
+        answer = response.json()
+        seconds = answer.get("expires_in")
+        if not isinstance(seconds, int) or seconds <= 0:
+            return None
+        renewed_as = answer.get("access_token")
+        if renewed_as and renewed_as != self.credential("TOKEN"):
+            log.warning("Threads gave a renewed token different from the saved one: the saved one still works "
+                        "until it expires; make a new long-lived token before then")
+            return TokenHealth(None)
+        when = dt.datetime.fromtimestamp(self.context.clock(), dt.UTC) + dt.timedelta(seconds=seconds)
+        return TokenHealth(when, renewed=True)
 
     def classify(self, response: requests.Response) -> None:
         graph.classify(response, "Threads", self.TOKEN_HELP, self.retry_after(response))

@@ -119,3 +119,33 @@ LI_IMAGE_INITIALIZED = {"value": {"uploadUrlExpiresAt": 1650567510704, "uploadUr
 #: The token lacks permission to upload for this author (same error shape as the Posts API).
 LI_UPLOAD_NOT_PERMITTED = {"message": "Not enough permissions to access: images.ACTION.20260501",
                            "serviceErrorCode": 100, "status": 403}
+
+# --- Token health -------------------------------------------------------------------------------
+
+#: GET /debug_token?input_token=… on a Page token: expires_at and data_access_expires_at, Unix times
+#: (0 means the token does not expire). https://developers.facebook.com/docs/graph-api/reference/debug_token
+def fb_debug_token(expires_at: int, data_access_expires_at: int) -> dict:
+    return {"data": {"app_id": "138483919580948", "type": "PAGE", "application": "Councillor blog",
+                     "data_access_expires_at": data_access_expires_at, "expires_at": expires_at, "is_valid": True,
+                     "issued_at": 1_699_000_000, "profile_id": "546349135390552",
+                     "scopes": ["pages_manage_posts", "pages_read_engagement", "pages_show_list"],
+                     "user_id": "10213971230581130"}}
+
+
+#: GET /refresh_access_token?grant_type=th_refresh_token answers with the token and its new lifetime.
+#: https://developers.facebook.com/docs/threads/get-started/long-lived-tokens/
+def th_refreshed(token: str, expires_in: int = 5_183_944) -> dict:
+    return {"access_token": token, "token_type": "bearer", "expires_in": expires_in}
+
+
+#: A token under a day old cannot be renewed yet (Graph error shape, code 190).
+TH_TOO_YOUNG = {"error": {"message": "Session key invalid. This could be because the session key has an incorrect "
+                                     "format, or because the user has revoked this session",
+                          "type": "OAuthException", "code": 190, "fbtrace_id": "A1b2C3d6"}}
+
+#: POST https://www.linkedin.com/oauth/v2/introspectToken with the app's client id and secret.
+#: https://learn.microsoft.com/en-us/linkedin/shared/authentication/token-introspection
+def li_introspected(expires_at: int, active: bool = True) -> dict:
+    return {"active": active, "client_id": "77ab1cd2ef3gh", "authorized_at": 1_699_000_000,
+            "created_at": 1_699_000_000, "status": "active" if active else "revoked", "expires_at": expires_at,
+            "scope": "w_member_social", "auth_type": "3L"}

@@ -75,7 +75,9 @@ def test_a_network_added_later_starts_from_the_day_it_was_added(tmp_path):
     added = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
     with responses.RequestsMock() as mock:
         report = run(programme.root, network="threads", env=ENV["threads"], sleep=Sleeps(), now=added)
-        assert len(mock.calls) == 0
+        # Nothing is posted: the one request is the token's renewal (not answered here, so reported).
+        assert [c.request.method for c in mock.calls] == ["GET"]
+        assert "refresh_access_token" in mock.calls[0].request.url
     assert report.results == []
     assert ledger.load(programme.blog).baseline("threads") == added
 
