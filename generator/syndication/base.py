@@ -221,6 +221,10 @@ class Adapter(abc.ABC):
     def connect(self) -> None:  # noqa: B027 - most networks need no set-up step
         """Set up before the first post of a run (log in, read the instance's limits). Only called when posting."""
 
+    def declines(self, message: Message) -> str | None:
+        """Why this network does not take this post at all (Instagram without a picture), or None."""
+        return None
+
     def token_health(self) -> TokenHealth | None:
         """When the token expires, where the network says (None where it does not, or the token never expires).
         Called after a run's posts, only when posting; raise the errors above if the network will not say."""

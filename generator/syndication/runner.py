@@ -318,6 +318,13 @@ def sync(adapter: Adapter, book: ledger.Ledger, key: str, slug: str, draft: Draf
             return Result(blog, slug, name, "error", detail=_unexpected(adapter, error).message), None
         return failed(_unexpected(adapter, error), must_check), None
 
+    declined = adapter.declines(message)
+    if declined:
+        if not dry_run:  # recorded as settled, so later runs do not offer it again; it has no copy to link to
+            book.set_row(key, name, slug=slug, url=draft.url, status=ledger.DONE, declined=declined)
+            book.save()
+        return Result(blog, slug, name, "skipped", detail=declined), None
+
     if not live:
         # A real run without the network's secret keeps the text it would send, for the web officer to read.
         if status in (None, ledger.PREVIEW) and not dry_run:

@@ -149,3 +149,18 @@ def li_introspected(expires_at: int, active: bool = True) -> dict:
     return {"active": active, "client_id": "77ab1cd2ef3gh", "authorized_at": 1_699_000_000,
             "created_at": 1_699_000_000, "status": "active" if active else "revoked", "expires_at": expires_at,
             "scope": "w_member_social", "auth_type": "3L"}
+
+# --- Instagram: https://developers.facebook.com/docs/instagram-platform/content-publishing ------
+
+#: POST /{ig-user-id}/media answers with the container id; POST /{ig-user-id}/media_publish with the media id.
+IG_CONTAINER = {"id": "17889455560051444"}
+IG_PUBLISHED = {"id": "17920238422030506"}
+#: GET /{ig-media-id}?fields=permalink.
+IG_PERMALINK = {"permalink": "https://www.instagram.com/p/C8dXqZkR1aB/", "id": "17920238422030506"}
+#: The picture at image_url could not be fetched (code 9004, subcode 2207052).
+#: https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/error-codes
+IG_FETCH_FAILED = {"error": {"message": "Only photo or video can be accepted as media type.",
+                             "type": "OAuthException", "code": 9004, "error_subcode": 2207052,
+                             "is_transient": False, "error_user_title": "Media download has failed.",
+                             "error_user_msg": "The media could not be fetched from this URI.",
+                             "fbtrace_id": "AQw1Zb2Cd3"}}
