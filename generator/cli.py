@@ -107,6 +107,13 @@ def check(root: Path, day: dt.datetime | None, strict: bool) -> None:
 
     lines, results = run_check(root, day.date() if day else None)
     click.echo("\n".join(lines))
+    from generator.config import load_project
+    from generator.syndication.tokens import check_tokens
+
+    # Only networks whose secrets are set here (as in the publishing workflow) are asked.
+    tokens = check_tokens(load_project(root), os.environ, dt.datetime.now(dt.UTC))
+    if tokens:
+        click.echo("Network tokens:\n" + "\n".join(tokens))
     if strict and not all(r.ok for r in results):
         raise SystemExit(1)
 

@@ -9,9 +9,13 @@ when the network will not say), with the steps to make a new token.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from generator.syndication.base import TOKEN_WARNING_DAYS, Adapter, NetworkError, redact
+from generator.config import Project
+from generator.networks import NETWORKS
+from generator.syndication import adapter_class
+from generator.syndication.base import TOKEN_WARNING_DAYS, Adapter, Context, NetworkError, redact
 
 
 @dataclass(frozen=True)
@@ -62,3 +66,26 @@ def token_health(adapter: Adapter, now: dt.datetime) -> Token | None:
     days = (health.expires - now).total_seconds() // 86400
     return Token(days_left=int(days), expires=health.expires, renewed=health.renewed,
                  fix=adapter.TOKEN_HELP if days <= TOKEN_WARNING_DAYS else "")
+
+
+def check_tokens(project: Project, env: Mapping[str, str], now: dt.datetime) -> list[str]:
+    """``councillor check``'s lines on tokens: for each blog's automatic networks whose token is set and whose
+    network says when it expires, the days left (a warning from 14 days), each with what to do."""
+    lines: list[str] = []
+    for blog in project.blogs:
+        c = blog.councillor
+        for name in NETWORKS:
+            if name not in c.platforms or not (NETWORKS[name].automated and c.syndicates_to(name)):
+                continue
+            cls = adapter_class(name)
+            if cls is None or cls.token_health is Adapter.token_health:
+                continue
+            adapter = cls(Context(blog_slug=blog.slug, handle=c.platforms[name].handle, env=env))
+            if adapter.missing():
+                continue
+            token = token_health(adapter, now)
+            if token is not None:
+                lines.append(f"  {blog.slug}: {token.describe(NETWORKS[name].label)}")
+                if token.attention and token.fix:
+                    lines.append(f"      fix: {token.fix}")
+    return lines

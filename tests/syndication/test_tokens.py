@@ -106,3 +106,29 @@ def test_the_workflow_summary_lists_tokens_needing_attention(tmp_path, monkeypat
     written = summary.read_text()
     assert written.startswith("### Network tokens needing attention")
     assert "- amira-patel: WARNING: Facebook token: 3 days left" in written and SENTINEL not in written
+
+
+def test_check_says_how_long_each_token_has_left(tmp_path, monkeypatch):
+    programme = make_programme(tmp_path, extra_platforms=PLATFORMS["facebook"] + PLATFORMS["threads"], posts={})
+    for name, value in {**ENV["facebook"], **ENV["threads"]}.items():
+        monkeypatch.setenv(name, value)
+    soon = int(dt.datetime.now(dt.UTC).timestamp()) + 5 * DAY + 3600
+    with responses.RequestsMock() as mock:
+        mock.get(f"{FB_BASE}/debug_token", json=P.fb_debug_token(expires_at=soon, data_access_expires_at=0))
+        mock.get("https://graph.threads.test/refresh_access_token", json=P.th_refreshed(SENTINEL))
+        result = run_cli("check", "--root", programme.root)
+    assert "Network tokens:" in result.output, result.output
+    assert "amira-patel: WARNING: Facebook token: 5 days left" in result.output
+    assert "fix: Page tokens expire" in result.output
+    assert "amira-patel: Threads token: 59 days left" in result.output and "renewed by this run" in result.output
+    assert SENTINEL not in result.output
+
+
+def test_check_asks_no_network_without_its_secrets(tmp_path, monkeypatch):
+    programme = make_programme(tmp_path, extra_platforms=PLATFORMS["facebook"], posts={})
+    for name in ENV["facebook"]:
+        monkeypatch.delenv(name, raising=False)
+    with responses.RequestsMock() as mock:
+        result = run_cli("check", "--root", programme.root)
+        assert len(mock.calls) == 0
+    assert "Network tokens" not in result.output
