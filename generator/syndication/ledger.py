@@ -31,7 +31,8 @@ the row's ``earlier`` list, and ``share`` says which share the row is (2 for the
 
 Row statuses: ``preview`` (the text a run without the network's secret would send; a dry
 run writes none), ``pending`` (being sent, or a run stopped mid-send), ``done``, ``error``
-(the last error; tried again next run).
+(the last error; tried again next run), ``declined`` (the network does not take this post, such
+as Instagram a post without a picture; never tried).
 """
 
 from __future__ import annotations
@@ -52,7 +53,11 @@ PREVIEW = "preview"
 PENDING = "pending"
 DONE = "done"
 ERROR = "error"
-STATUSES = (PREVIEW, PENDING, DONE, ERROR)
+#: Settled without a copy: the network does not take this post (Instagram, a post with no picture).
+DECLINED = "declined"
+STATUSES = (PREVIEW, PENDING, DONE, ERROR, DECLINED)
+#: Rows a run never sends again.
+SETTLED = (DONE, DECLINED)
 
 
 class LedgerError(Exception):

@@ -249,7 +249,7 @@ def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, sit
                 continue
             key = book.key_for(post.source(blog.content_dir), post.slug)
             row = book.row(key, name)
-            if row and row.get("status") == ledger.DONE:
+            if row and row.get("status") in ledger.SETTLED:
                 continue
             if not deployed(site_dir, blog, post):
                 report.results.append(Result(blog.slug, post.slug, name, "skipped",
@@ -321,7 +321,7 @@ def sync(adapter: Adapter, book: ledger.Ledger, key: str, slug: str, draft: Draf
     declined = adapter.declines(message)
     if declined:
         if not dry_run:  # recorded as settled, so later runs do not offer it again; it has no copy to link to
-            book.set_row(key, name, slug=slug, url=draft.url, status=ledger.DONE, declined=declined)
+            book.set_row(key, name, slug=slug, url=draft.url, status=ledger.DECLINED, reason=declined)
             book.save()
         return Result(blog, slug, name, "skipped", detail=declined), None
 

@@ -54,7 +54,12 @@ def test_a_post_with_a_picture_is_published_with_a_caption_that_says_where_the_p
     assert outcome[DUE[1]].status == "skipped" and "only posts with a picture" in outcome[DUE[1]].detail
     data = json.loads(programme.ledger.read_text())
     rows = {e["slug"]: e["networks"]["instagram"] for e in data["posts"].values()}
-    assert rows[DUE[1]]["status"] == "done" and "remote_url" not in rows[DUE[1]]
+    assert rows[DUE[1]]["status"] == "declined" and "remote_url" not in rows[DUE[1]]
+    from generator.check import ledger_shares
+    from generator.config import load_project
+
+    blog = load_project(programme.root).blog("amira-patel")
+    assert [s.post for s in ledger_shares(blog) if s.network == "instagram"] == [DUE[0]]  # a decline is no share
     with responses.RequestsMock() as mock:
         assert syndicate(programme).results == []
     assert SENTINEL not in programme.ledger.read_text()
