@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import signal
 import threading
 from pathlib import Path
@@ -122,6 +123,13 @@ def check(root: Path, day: dt.datetime | None, strict: bool) -> None:
 
     lines, results = run_check(root, day.date() if day else None)
     click.echo("\n".join(lines))
+    from generator.config import load_project
+    from generator.syndication.tokens import check_tokens
+
+    # Only networks whose secrets are set here (as in the publishing workflow) are asked.
+    tokens = check_tokens(load_project(root), os.environ, dt.datetime.now(dt.UTC))
+    if tokens:
+        click.echo("Network tokens:\n" + "\n".join(tokens))
     if strict and not all(r.ok for r in results):
         raise SystemExit(1)
 
@@ -153,19 +161,40 @@ def footprint(root: Path, day: dt.datetime | None, site_dir: Path | None, base_u
 @root_option
 @click.option("--blog", "blog_slug", default=None, help="Only this blog (its folder name under councillor_blogs/).")
 @click.option("--network", default=None, help="Only this network, e.g. mastodon.")
+@click.option("--again", "again", default=None, metavar="SLUG",
+              help="Share one post once more, on purpose, to the network given with --network (needed). SLUG is the "
+                   "post's name as syndication.json shows it, e.g. bin-collections-change-in-march (its file name "
+                   "works too). It is recorded as a further share; nothing else is sent.")
 @click.option("--dry-run", is_flag=True,
-              help="Show and save what would be sent, and which secrets each blog needs; send nothing.")
+              help="Show what would be sent, and which secrets each blog needs; send nothing and change no file.")
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The built site that was deployed (default: site/ in the programme folder).")
 @click.option("--base-url", default=None,
               help="The address the site is served from (default: site.url in programme.yml).")
-def syndicate(root: Path, blog_slug: str | None, network: str | None, dry_run: bool, site_dir: Path | None,
-              base_url: str | None) -> None:
-    """After a deploy, send each new post once to each councillor's networks and record it in the ledger."""
+def syndicate(root: Path, blog_slug: str | None, network: str | None, again: str | None, dry_run: bool,
+              site_dir: Path | None, base_url: str | None) -> None:
+    """After a deploy, send each new post once to each councillor's networks and record it in the ledger.
+
+    A post already shared is never sent again, except with --again SLUG --network NAME.
+    """
     from generator.syndication.runner import describe, run
 
-    report = run(root, blog=blog_slug, network=network, dry_run=dry_run, site_dir=site_dir, base_url=base_url)
+    if again is not None and network is None:
+        raise click.UsageError("--again needs --network: say which network to share the post to again, "
+                               "e.g. --again bin-collections-change-in-march --network mastodon")
+    report = run(root, blog=blog_slug, network=network, dry_run=dry_run, site_dir=site_dir, base_url=base_url,
+                 again=again)
     click.echo(describe(report, dry_run))
+    attention = report.tokens_needing_attention()
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if attention and summary:  # the workflow run's summary page, where a web officer sees it without the log
+        from generator.networks import NETWORKS
+
+        lines = ["### Network tokens needing attention", ""]
+        lines += [f"- {blog}: {token.describe(NETWORKS[network].label)}" + (f". {token.fix}" if token.fix else "")
+                  for blog, network, token in attention]
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
     if report.failed:
         raise SystemExit(1)
 

@@ -270,8 +270,8 @@ class Councillor(Model):
     """Their regular surgeries."""
     platforms: dict[str, Platform] = {}
     """The social networks they use, by network name."""
-    syndication_since: dt.date | None = None
-    """Posts dated before this are never shared (a network added later starts from the day it is added)."""
+    syndication_since: dt.datetime | dt.date | None = None
+    """Posts dated before this date (or date and time) are never shared; 'councillor new' sets it to its start."""
 
     @field_validator("platforms", mode="before")
     @classmethod

@@ -34,7 +34,8 @@ NETWORKS: dict[str, Network] = {
         Network("linkedin", "LinkedIn", True, True, None, "the profile URL"),
         Network("threads", "Threads", True, True, "https://www.threads.net/@{handle}", "name (without the @)"),
         Network("nextdoor", "Nextdoor", False, True, None, "the profile URL"),
-        Network("instagram", "Instagram", False, True, "https://www.instagram.com/{handle}", "name (without the @)"),
+        # Posts only with a picture, for Business and Creator accounts linked to a Facebook Page: off until turned on.
+        Network("instagram", "Instagram", True, False, "https://www.instagram.com/{handle}", "name (without the @)"),
         Network("whatsapp", "WhatsApp", False, True, None, "the channel URL"),
     ]
 }

@@ -116,7 +116,8 @@ def _check_councillor(data: dict[str, object], folder: Path) -> None:
 
 
 def councillor_yaml(name: str, ward: str, role: str, party: str | None, bio: str | None,
-                    email: str | None, phone: str | None, platforms: Mapping[str, str | dict[str, str]]) -> str:
+                    email: str | None, phone: str | None, platforms: Mapping[str, str | dict[str, str]],
+                    since: dt.datetime | None = None) -> str:
     """councillor.yml for a new blog, with a note above each setting for whoever edits it next."""
     q = yaml_scalar
     first = name.split()[0]
@@ -168,6 +169,12 @@ def councillor_yaml(name: str, ward: str, role: str, party: str | None, bio: str
                 lines.append(f"  {network}: {q(entry)}")
     else:
         lines += ["# platforms:", "#   bluesky: name.bsky.social", '#   mastodon: "@name@instance.social"']
+    if since is not None:
+        lines += [
+            "",
+            "# Posts from this date and time on are shared to your networks; older ones never are.",
+            f"syndication_since: {since:%Y-%m-%d %H:%M}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -247,7 +254,8 @@ def new_blog(root: Path, name: str, ward: str, *, role: str | None = None, party
     now = (now or dt.datetime.now(zone)).astimezone(zone)
     council = programme.council.name
     files = {
-        folder / COUNCILLOR_FILE: councillor_yaml(name, ward, role, party, bio, email, phone, entries),
+        # Sharing starts with the blog, so the welcome post and the first post after it are shared.
+        folder / COUNCILLOR_FILE: councillor_yaml(name, ward, role, party, bio, email, phone, entries, now),
         folder / CONTENT_DIR / posts.PAGES_DIR / "about.md": about_page(name, ward, council, now.date()),
         folder / CONTENT_DIR / posts.POSTS_DIR / f"{now:%Y-%m-%d}-{slugify(WELCOME_TITLE)}.md":
             welcome_post(name, ward, council, entries, now),

@@ -21,6 +21,7 @@ ADAPTERS: dict[str, str] = {
     "facebook": "generator.syndication.facebook:FacebookPageAdapter",
     "linkedin": "generator.syndication.linkedin:LinkedInAdapter",
     "threads": "generator.syndication.threads:ThreadsAdapter",
+    "instagram": "generator.syndication.instagram:InstagramAdapter",
 }
 
 

@@ -102,6 +102,18 @@ class CannotCheck(NetworkError):
 
 
 @dataclass(frozen=True)
+class TokenHealth:
+    """When a network says the token stops working; ``renewed`` where this run extended it."""
+
+    expires: dt.datetime | None
+    renewed: bool = False
+
+
+#: Days before a token expires from which every run warns.
+TOKEN_WARNING_DAYS = 14
+
+
+@dataclass(frozen=True)
 class Remote:
     """Where a post now lives on a network."""
 
@@ -218,6 +230,15 @@ class Adapter(abc.ABC):
     def connect(self) -> None:  # noqa: B027 - most networks need no set-up step
         """Set up before the first post of a run (log in, read the instance's limits). Only called when posting."""
 
+    def declines(self, message: Message) -> str | None:
+        """Why this network does not take this post at all (Instagram without a picture), or None."""
+        return None
+
+    def token_health(self) -> TokenHealth | None:
+        """When the token expires, where the network says (None where it does not, or the token never expires).
+        Called after a run's posts, only when posting; raise the errors above if the network will not say."""
+        return None
+
     def learned(self) -> dict[str, Any]:
         """What the network said about the account that previews should reuse (kept in the ledger)."""
         return {}
@@ -267,7 +288,7 @@ class Adapter(abc.ABC):
                 log.info("%s: %s; trying again in %.0f s", self.label, error.message, wait)
                 self.context.sleep(max(wait, 0.0))
                 if error.ambiguous and not self.IDEMPOTENT:
-                    found = self.find(message)
+                    found = self.look(message)
                     if found:
                         return found
         raise AssertionError("unreachable")
@@ -279,6 +300,12 @@ class Adapter(abc.ABC):
     @abc.abstractmethod
     def find(self, message: Message) -> Remote | None:
         """The post already made for ``message`` (its link is in the text), or None. Used to reconcile."""
+
+    def look(self, message: Message) -> Remote | None:
+        """``find``, passing over the earlier shares of a post shared again on purpose: finding one of those
+        must not count as this share having been made."""
+        found = self.find(message)
+        return None if found is not None and found.id in message.earlier else found
 
     # --- HTTP helpers for adapters that speak HTTP themselves --------------------------
 

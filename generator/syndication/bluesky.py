@@ -1,9 +1,15 @@
 """Bluesky, through the atproto SDK, writing app.bsky.feed.post records to the councillor's own repository.
 
-Text is at most 300 graphemes and 3,000 UTF-8 bytes; the link stays in the text at full
-length with a link facet on its bytes, hashtags get tag facets (compose works out both on
-the final text), and the card (app.bsky.embed.external) is built from the post's own
+Text is at most 300 graphemes and 3,000 UTF-8 bytes; the link is shown in the text
+shortened as the Bluesky app shows it (host, the start of the path, an ellipsis) with a link
+facet on those bytes carrying the full address, hashtags get tag facets (compose works out
+both on the final text), and the card (app.bsky.embed.external) is built from the post's own
 title, summary and picture, uploaded as a blob under 1 MB.
+
+Pictures follow one rule on Bluesky: every post carries the link card (the post is there to
+send readers to the blog), so the picture is always the card's thumbnail, never an image embed
+(a Bluesky post has one embed or the other). The card has no place for a description; the
+picture's description stays with it on the blog, where the card leads.
 
 Exactly once: each post's record key is a TID made from its address, so every attempt, in
 any run, writes to the same key. The record is created with createRecord, which never
@@ -59,7 +65,14 @@ from generator.syndication.base import (
     Transient,
     env_name,
 )
-from generator.syndication.compose import BLUESKY_MAX_GRAPHEMES, Facet, Message, bluesky_length
+from generator.syndication.compose import (
+    BLUESKY_MAX_GRAPHEMES,
+    Facet,
+    Message,
+    Rules,
+    bluesky_display,
+    bluesky_length,
+)
 
 log = logging.getLogger("generator.syndication")
 T = TypeVar("T")
@@ -99,7 +112,7 @@ def deterministic_tid(published: dt.datetime, key: str) -> str:
     return "".join(_B32[(value >> (60 - 5 * i)) & 31] for i in range(13))
 
 
-def record_key(post_url: str) -> str:
+def record_key(post_url: str, salt: str = "") -> str:
     """The record key of the Bluesky copy of the post at ``post_url``.
 
     Adapters see the post's address but not its date, so the time in the TID is the start of the
@@ -109,7 +122,12 @@ def record_key(post_url: str) -> str:
     match = _URL_MONTH.search(post_url.split("?")[0].split("#")[0])
     month = dt.datetime(int(match[1]), int(match[2]), 1, tzinfo=dt.UTC) if match and 1 <= int(match[2]) <= 12 \
         else _NO_MONTH
-    return deterministic_tid(month, post_url)
+    return deterministic_tid(month, f"{post_url}\n{salt}" if salt else post_url)
+
+
+def share_key(message: Message) -> str:
+    """The record key of this share: the post's own for its first share, one of its own for each share after."""
+    return record_key(message.url) if message.share <= 1 else record_key(message.url, f"share {message.share}")
 
 
 def facet_json(facet: Facet) -> dict[str, Any]:
@@ -232,6 +250,10 @@ class BlueskyAdapter(Adapter):
     def measure(text: str, url: str) -> int:
         return bluesky_length(text, url)
 
+    def rules(self) -> Rules:
+        # The link is shown shortened, as the Bluesky app shows it, so the summary and tags keep their room.
+        return Rules(self.MAX_LENGTH, self.measure, hashtags=self.HASHTAGS, display=bluesky_display)
+
     def __init__(self, context: Context):
         super().__init__(context)
         self.client: Client | None = None
@@ -333,7 +355,7 @@ class BlueskyAdapter(Adapter):
 
     def send(self, message: Message, progress: Progress) -> Remote:
         assert self.client is not None and self.did is not None, "connect() first"
-        rkey = progress.state.get("rkey") or record_key(message.url)
+        rkey = progress.state.get("rkey") or share_key(message)
         frozen = progress.state.get("record")
         if frozen:
             record = json.loads(frozen)
@@ -365,7 +387,7 @@ class BlueskyAdapter(Adapter):
 
     def find(self, message: Message) -> Remote | None:
         assert self.client is not None and self.did is not None, "connect() first"
-        return self._existing(record_key(message.url), message.url)
+        return self._existing(share_key(message), message.url)
 
     def _existing(self, rkey: str, url: str) -> Remote | None:
         """The copy at ``rkey``, None if there is none; a different post there is refused rather than claimed."""

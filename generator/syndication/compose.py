@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 import regex
 
@@ -108,11 +109,27 @@ def x_length(text: str, url: str) -> int:
     return parse_tweet(text).weightedLength
 
 
-#: Bluesky: at most 300 graphemes and 3,000 UTF-8 bytes in app.bsky.feed.post's text; the
-#: link is in the text at full length, with a facet pointing at its bytes.
+#: Bluesky: at most 300 graphemes and 3,000 UTF-8 bytes in app.bsky.feed.post's text. The
+#: text shows the link shortened, as the Bluesky app writes it, and a link facet over those
+#: bytes carries the full address (so does the card).
 #: https://docs.bsky.app/docs/advanced-guides/post-richtext
 BLUESKY_MAX_GRAPHEMES = 300
 BLUESKY_MAX_BYTES = 3000
+#: The Bluesky app shows a link's host and, where the rest is longer than 15 characters, its
+#: first 13 and an ellipsis (toShortUrl in bluesky-social/social-app, src/lib/strings/url-helpers.ts).
+BLUESKY_PATH_SHOWN = 13
+
+
+def bluesky_display(url: str) -> str:
+    """'https://fenmarsh.example/councillors/amira-patel/…' -> 'fenmarsh.example/councillo…'."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return url
+    rest = (parts.path if parts.path != "/" else "") + (f"?{parts.query}" if parts.query else "") + \
+        (f"#{parts.fragment}" if parts.fragment else "")
+    if len(rest) > BLUESKY_PATH_SHOWN + 2:
+        rest = rest[:BLUESKY_PATH_SHOWN] + ELLIPSIS
+    return parts.netloc + rest
 
 
 def bluesky_length(text: str, url: str) -> int:
@@ -170,6 +187,8 @@ class Rules:
     limit: int
     measure: Callable[[str, str], int]
     hashtags: bool = True
+    #: How the link is written in the text (Bluesky shortens it; a facet carries the full address).
+    display: Callable[[str], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -191,6 +210,8 @@ class LinkCard:
     description: str
     image: Path | None = None
     image_alt: str | None = None
+    #: The picture's address on the deployed site, for networks that fetch it themselves (Threads).
+    image_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -204,9 +225,12 @@ class Draft:
     social: dict[str, str] = field(default_factory=dict)
     image: Path | None = None
     image_alt: str | None = None
+    #: 1 for the post's first share on a network; 2 and up for a share made again on purpose.
+    share: int = 1
+    image_url: str | None = None
 
     def card(self) -> LinkCard:
-        return LinkCard(self.url, self.title, self.summary or "", self.image, self.image_alt)
+        return LinkCard(self.url, self.title, self.summary or "", self.image, self.image_alt, self.image_url)
 
 
 @dataclass(frozen=True)
@@ -220,6 +244,16 @@ class Message:
     facets: tuple[Facet, ...]
     length: int
     limit: int
+    #: The link as the text shows it: ``url`` itself, or Bluesky's shortened form of it.
+    shown: str = ""
+    #: Which share of the post this is (see Draft.share): a further share must never be taken for an earlier one.
+    share: int = 1
+    #: The network's ids of the earlier shares, which looking the post up must pass over.
+    earlier: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if not self.shown:
+            object.__setattr__(self, "shown", self.url)
 
 
 def hashtag(tag: str) -> str | None:
@@ -289,27 +323,32 @@ def shorten(head: str, fits: Callable[[str], bool]) -> str:
 def compose(network: str, draft: Draft, rules: Rules) -> Message:
     """The message for ``network``: the councillor's own text for it if given, else title, summary and hashtags."""
     url = draft.url
+    shown = rules.display(url) if rules.display else url
     measure = rules.measure
 
     def fits(text: str) -> bool:
-        return measure(text, url) <= rules.limit
+        return measure(text, shown) <= rules.limit
 
     override = draft.social.get(network)
     if override and override.strip():
         own = unicodedata.normalize("NFC", override.strip())
-        if url in own and fits(own):
+        if shown != url:
+            own = own.replace(url, shown)
+        if shown in own and fits(own):
             text = own
         else:
-            head = own.replace(url, " ").strip() if url in own else own
-            text = _fit(head, url, [], fits)
+            head = own.replace(shown, " ").strip() if shown in own else own
+            text = _fit(head, shown, [], fits)
     else:
         title = unicodedata.normalize("NFC", draft.title.strip())
         summary = unicodedata.normalize("NFC", (draft.summary or "").strip())
-        head = f"{title}{SEPARATOR}{summary}" if summary else title
+        # A summary that opens with the title says it already: the title is not written twice.
+        repeats = summary.casefold().startswith(title.rstrip(".!?:").casefold())
+        head = summary if summary and repeats else f"{title}{SEPARATOR}{summary}" if summary else title
         tags = hashtags(draft.tags, head) if rules.hashtags else []
-        text = _fit(head, url, tags, fits)
-    return Message(network=network, text=text, url=url, card=draft.card(), facets=facets(text, url),
-                   length=measure(text, url), limit=rules.limit)
+        text = _fit(head, shown, tags, fits)
+    return Message(network=network, text=text, url=url, card=draft.card(), facets=facets(text, url, shown),
+                   length=measure(text, shown), limit=rules.limit, shown=shown, share=draft.share)
 
 
 def _fit(head: str, url: str, tags: list[str], fits: Callable[[str], bool]) -> str:
@@ -324,9 +363,10 @@ def _fit(head: str, url: str, tags: list[str], fits: Callable[[str], bool]) -> s
     return _assemble(short, url, [])
 
 
-def facets(text: str, url: str) -> tuple[Facet, ...]:
-    """Link facets for each copy of ``url`` and tag facets for each hashtag, in UTF-8 byte offsets."""
-    spans = _spans(text, url)
+def facets(text: str, url: str, shown: str | None = None) -> tuple[Facet, ...]:
+    """Link facets for each copy of the link as ``shown`` (``url`` itself unless given), each carrying the full
+    ``url``, and tag facets for each hashtag, in UTF-8 byte offsets of ``text``."""
+    spans = _spans(text, shown or url)
     found = [Facet("link", _bytes(text, start), _bytes(text, end), url) for start, end in spans]
     for match in _HASHTAG_IN_TEXT.finditer(text):
         if any(s <= match.start() < e for s, e in spans):

@@ -7,6 +7,8 @@ https://developers.facebook.com/docs/graph-api/guides/error-handling
 
 from __future__ import annotations
 
+import datetime as dt
+
 import requests
 
 from generator.syndication.base import AuthError, Duplicate, Rejected, Transient
@@ -48,3 +50,9 @@ def classify(response: requests.Response, label: str, token_help: str, retry_aft
         raise Duplicate(f"{label} says: {message}")
     if response.status_code < 500 and response.status_code != 429:
         raise Rejected(f"{label} refused the post ({message or response.status_code})")
+
+
+def earliest(data: dict, *fields: str) -> dt.datetime | None:
+    """The earliest of the Unix times in ``fields`` of a token inspection; 0 or absent means never."""
+    times = [int(data[f]) for f in fields if isinstance(data.get(f), int) and data[f] > 0]
+    return dt.datetime.fromtimestamp(min(times), dt.UTC) if times else None

@@ -26,8 +26,13 @@ Layout (keys sorted, two-space indent, so diffs in pull requests stay readable):
       }
     }
 
-Row statuses: ``preview`` (a dry run's text, nothing sent), ``pending`` (being sent, or a
-run stopped mid-send), ``done``, ``error`` (the last error; tried again next run).
+A post shared again on purpose (``councillor syndicate --again``) keeps its earlier shares in
+the row's ``earlier`` list, and ``share`` says which share the row is (2 for the second).
+
+Row statuses: ``preview`` (the text a run without the network's secret would send; a dry
+run writes none), ``pending`` (being sent, or a run stopped mid-send), ``done``, ``error``
+(the last error; tried again next run), ``declined`` (the network does not take this post, such
+as Instagram a post without a picture; never tried).
 """
 
 from __future__ import annotations
@@ -48,7 +53,11 @@ PREVIEW = "preview"
 PENDING = "pending"
 DONE = "done"
 ERROR = "error"
-STATUSES = (PREVIEW, PENDING, DONE, ERROR)
+#: Settled without a copy: the network does not take this post (Instagram, a post with no picture).
+DECLINED = "declined"
+STATUSES = (PREVIEW, PENDING, DONE, ERROR, DECLINED)
+#: Rows a run never sends again.
+SETTLED = (DONE, DECLINED)
 
 
 class LedgerError(Exception):
@@ -121,8 +130,35 @@ class Ledger:
         entry = self.data["posts"].setdefault(key, {"networks": {}})
         entry["slug"], entry["url"] = slug, url
         row = {k: v for k, v in fields.items() if v is not None}
-        entry.setdefault("networks", {})[network] = row
+        old = entry.setdefault("networks", {}).get(network) or {}
+        for kept in ("share", "earlier"):  # a further share keeps the record of the ones before it
+            if kept in old and kept not in row:
+                row[kept] = old[kept]
+        entry["networks"][network] = row
         return row
+
+    @staticmethod
+    def share_number(row: dict[str, Any] | None) -> int:
+        """1 for a post's first share on a network, 2 for the share after ``start_again``, and so on."""
+        return int((row or {}).get("share") or 1)
+
+    @staticmethod
+    def earlier_ids(row: dict[str, Any] | None) -> frozenset[str]:
+        """The network's ids of the earlier shares of this post, which a further share must never be taken for."""
+        return frozenset(str(e["remote_id"]) for e in (row or {}).get("earlier", []) if e.get("remote_id"))
+
+    def start_again(self, key: str, network: str) -> int:
+        """Begin a further share of a post already shared: the finished share moves to ``earlier`` and the
+        row starts over with the next share number. Returns that number. Only ``syndicate --again`` calls this."""
+        row = self.row(key, network)
+        if not row or row.get("status") != DONE:
+            raise ValueError(f"{key} has no finished share on {network} to share again")
+        earlier = list(row.get("earlier", []))
+        earlier.append({k: v for k, v in row.items() if k not in ("earlier", "progress")})
+        number = len(earlier) + 1
+        self.data["posts"][key]["networks"][network] = {"share": number, "earlier": earlier}
+        self.save()
+        return number
 
     def mark_pending(self, key: str, network: str, *, slug: str, url: str, text: str, when: dt.datetime,
                      progress: dict[str, str] | None = None) -> None:

@@ -7,14 +7,22 @@ from the account and the post's address, so a retry after a timeout, or a rerun 
 hour Mastodon keeps keys, cannot make a second status; after that, ``find`` looks through
 the account's recent statuses for the post's link.
 
+A post's picture goes with it as media (POST /api/v2/media with its description), within the
+instance's own limits (``configuration.media_attachments``: 16 MB and 33,177,600 pixels for an
+image, 1,500 characters of description, unless the instance says otherwise); the media id is
+kept in the ledger row so a retry attaches the same upload.
+
 https://docs.joinmastodon.org/methods/statuses/#create
+https://docs.joinmastodon.org/methods/media/#v2
 https://docs.joinmastodon.org/entities/Instance/#statuses
+https://docs.joinmastodon.org/entities/Instance/#media_attachments
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import io
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
@@ -39,6 +47,7 @@ from generator.syndication.base import (
     Transient,
 )
 from generator.syndication.compose import MASTODON_URL_LENGTH, Message, Rules, mastodon_length
+from generator.syndication.pictures import JPEG_PNG_GIF, fit
 
 T = TypeVar("T")
 
@@ -46,6 +55,10 @@ T = TypeVar("T")
 DEFAULT_MAX_CHARACTERS = 500
 #: How many recent statuses to search when reconciling (Mastodon's page limit).
 LOOKBACK = 40
+#: Mastodon's own defaults for an image, where the instance does not say.
+IMAGE_SIZE_LIMIT = 16 * 1024 * 1024
+IMAGE_MATRIX_LIMIT = 33_177_600
+DESCRIPTION_LIMIT = 1500
 
 
 def api_base(handle: str) -> str | None:
@@ -54,9 +67,11 @@ def api_base(handle: str) -> str | None:
     return f"https://{host}" if host else None
 
 
-def idempotency_key(account: str, post_url: str) -> str:
-    """Stable for one post on one account, so every retry of it carries the same key."""
-    return hashlib.sha256(f"{account}\n{post_url}".encode()).hexdigest()
+def idempotency_key(account: str, post_url: str, share: int = 1) -> str:
+    """Stable for one share of one post on one account, so every retry of it carries the same key; a share made
+    again on purpose has a key of its own, or Mastodon would answer it with the first status."""
+    again = f"\n{share}" if share > 1 else ""
+    return hashlib.sha256(f"{account}\n{post_url}{again}".encode()).hexdigest()
 
 
 class MastodonAdapter(Adapter):
@@ -80,6 +95,7 @@ class MastodonAdapter(Adapter):
         self.url_length = int(learned.get("characters_reserved_per_url") or MASTODON_URL_LENGTH)
         self.client: Mastodon | None = None
         self.account_id: str | None = None
+        self.media: dict[str, int] = {}
 
     def rules(self) -> Rules:
         url_length = self.url_length
@@ -98,7 +114,7 @@ class MastodonAdapter(Adapter):
                                version_check_mode="none")
         account = self._call(self.client.account_verify_credentials, writes=False)
         self.account_id = str(account["id"])
-        statuses = self._instance_statuses()
+        statuses, self.media = self._instance_configuration()
         if statuses.get("max_characters"):
             self.max_characters = int(statuses["max_characters"])
         if statuses.get("characters_reserved_per_url"):
@@ -108,7 +124,8 @@ class MastodonAdapter(Adapter):
         """What to remember in the ledger for previews made without contacting the instance."""
         return {"max_characters": self.max_characters, "characters_reserved_per_url": self.url_length}
 
-    def _instance_statuses(self) -> dict[str, Any]:
+    def _instance_configuration(self) -> tuple[dict[str, Any], dict[str, int]]:
+        """The instance's ``statuses`` and ``media_attachments`` settings (empty where it does not say)."""
         assert self.client is not None
         for read in (self.client.instance_v2, self.client.instance_v1):
             try:
@@ -118,14 +135,34 @@ class MastodonAdapter(Adapter):
             configuration = instance.get("configuration") or {}
             statuses = configuration.get("statuses") or {}
             if statuses:
-                return dict(statuses)
-        return {}
+                media = configuration.get("media_attachments") or {}
+                return dict(statuses), {k: int(v) for k, v in media.items() if isinstance(v, int)}
+        return {}, {}
+
+    def _media(self, message: Message, progress: Progress) -> list[str] | None:
+        """The id of the post's picture uploaded with its description, uploaded once per post."""
+        if progress.state.get("media"):
+            return [progress.state["media"]]
+        picture = fit(message.card.image, message.card.image_alt, label="Mastodon",
+                      max_bytes=self.media.get("image_size_limit") or IMAGE_SIZE_LIMIT,
+                      max_pixels=self.media.get("image_matrix_limit") or IMAGE_MATRIX_LIMIT, formats=JPEG_PNG_GIF)
+        if picture is None:
+            return None
+        assert self.client is not None
+        limit = self.media.get("description_limit") or DESCRIPTION_LIMIT
+        media = self._call(self.client.media_post, io.BytesIO(picture.data), mime_type=picture.mime,
+                           file_name=picture.name,
+                           description=picture.alt[:limit] or None, writes=False)
+        progress.save(media=str(media["id"]))
+        return [str(media["id"])]
 
     def send(self, message: Message, progress: Progress) -> Remote:
         assert self.client is not None, "connect() first"
-        status = self._call(self.client.status_post, message.text, visibility="public",
+        media_ids = self._media(message, progress)
+        status = self._call(self.client.status_post, message.text, visibility="public", media_ids=media_ids,
                             language=self.context.language.split("-")[0].lower(),
-                            idempotency_key=idempotency_key(self.context.handle, message.url), writes=True)
+                            idempotency_key=idempotency_key(self.context.handle, message.url, message.share),
+                            writes=True)
         return Remote(str(status["id"]), status.get("url"))
 
     def find(self, message: Message) -> Remote | None:

@@ -13,6 +13,7 @@ network) is looked up on the network before anything is posted again.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
 import logging
@@ -32,6 +33,7 @@ from generator.config import Blog, Project, load_project
 from generator.exceptions import SyndicationError
 from generator.networks import NETWORKS, profile_url
 from generator.syndication import adapter_class, ledger
+from generator.syndication import again as again_module
 from generator.syndication.base import (
     SESSIONS_DIR,
     Adapter,
@@ -40,11 +42,13 @@ from generator.syndication.base import (
     Context,
     Duplicate,
     NetworkError,
+    Rejected,
     Remote,
     ledger_error,
     redact,
 )
 from generator.syndication.compose import Draft, Message
+from generator.syndication.tokens import Token, token_health
 
 log = logging.getLogger("generator.syndication")
 
@@ -73,10 +77,18 @@ class Report:
     variables: dict[str, dict[str, list[tuple[str, bool]]]] = field(default_factory=dict)
     #: blog slug -> labels of the networks shared by hand from the blog's share kit
     by_hand: dict[str, list[str]] = field(default_factory=dict)
+    #: blog slug -> {network: when} for networks whose sharing starts at this run with no earlier date to go by
+    starts: dict[str, dict[str, dt.datetime]] = field(default_factory=dict)
+    #: blog slug -> {network: Token}, for networks that say how long the token has left
+    tokens: dict[str, dict[str, Token]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
         return any(r.status == "error" for r in self.results)
+
+    def tokens_needing_attention(self) -> list[tuple[str, str, Token]]:
+        return [(blog, network, token) for blog, by_network in sorted(self.tokens.items())
+                for network, token in by_network.items() if token.attention]
 
 
 @dataclass
@@ -105,21 +117,35 @@ def deployed(site_dir: Path, blog: Blog, post: posts_module.Post) -> bool:
     return (site_dir / BLOGS_URL_PATH / blog.slug / post_path(post) / "index.html").is_file()
 
 
-def draft_for(blog: Blog, post: posts_module.Post, url: str) -> Draft:
-    image = alt = None
+def draft_for(blog: Blog, post: posts_module.Post, url: str, share: int = 1, site_url: str | None = None) -> Draft:
+    image = alt = image_url = None
     if post.meta.image:
         src = post.meta.image.src.lstrip("/")
         candidates = [blog.content_dir / src, post.path.parent / src]
         image = next((p for p in candidates if p.is_file()), None)
         alt = post.meta.image.alt
+        if image is not None and site_url and image.resolve().is_relative_to(blog.content_dir.resolve()):
+            # The blog's pictures are published as they are, beside its posts (STATIC_PATHS in generator.blogs).
+            inside = image.resolve().relative_to(blog.content_dir.resolve()).as_posix()
+            image_url = f"{blog_url(site_url, blog.slug)}/{inside}"
     return Draft(url=url, title=post.meta.title, summary=post.meta.summary, tags=tuple(post.meta.tags),
-                 social=dict(post.meta.social), image=image, image_alt=alt)
+                 social=dict(post.meta.social), image=image, image_alt=alt, share=share, image_url=image_url)
 
 
 def automated_networks(blog: Blog) -> list[str]:
     """Networks this councillor has switched on that the project posts to itself, in catalogue order."""
     c = blog.councillor
     return [n for n in NETWORKS if n in c.platforms and NETWORKS[n].automated and c.syndicates_to(n)]
+
+
+def sharing_start(since: dt.date | dt.datetime | None, zone: ZoneInfo) -> dt.datetime | None:
+    """When a blog's sharing starts, from its ``syndication_since``: a date means its first minute, a date and
+    time without a zone is the site's local time."""
+    if since is None:
+        return None
+    if isinstance(since, dt.datetime):
+        return since if since.tzinfo else since.replace(tzinfo=zone)
+    return dt.datetime.combine(since, dt.time(0, 0), zone)
 
 
 @contextlib.contextmanager
@@ -135,11 +161,15 @@ def _one_run_at_a_time(state_dir: Path) -> Iterator[None]:
 
 
 def run(root: Path, *, blog: str | None = None, network: str | None = None, dry_run: bool = False,
+        again: str | None = None,
         site_dir: Path | None = None, base_url: str | None = None, env: Mapping[str, str] | None = None,
         now: dt.datetime | None = None, sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
         session_factory: Callable[[], requests.Session] = requests.Session) -> Report:
-    """Syndicate every due post of every blog (or one blog, one network); never raises for one network failing."""
+    """Syndicate every due post of every blog (or one blog, one network); never raises for one network failing.
+
+    ``again`` names one post (its slug or file name) to share once more to ``network``, on purpose: the only
+    way a post already shared there is ever sent again."""
     project = load_project(root)
     site_dir = (site_dir or project.root / SITE_DIR).resolve()
     if not (site_dir / BLOGS_URL_PATH).is_dir():
@@ -148,26 +178,30 @@ def run(root: Path, *, blog: str | None = None, network: str | None = None, dry_
     if network is not None and network not in NETWORKS:
         raise SyndicationError(f"'{network}' is not a network this project knows ({', '.join(NETWORKS)})")
     blogs = [project.blog(blog)] if blog else project.blogs
+    if again is not None:
+        blogs = [again_module.blog_for(project, blogs, again, network)]
     env = os.environ if env is None else env
     now = now or dt.datetime.now(dt.UTC)
     site_url = default_site_url(project, base_url)
     state_dir = project.root / SESSIONS_DIR
     report = Report()
-    with _one_run_at_a_time(state_dir):
+    # A dry run writes nothing at all, not even the lock file: two previews, or a preview beside a real
+    # run, cannot send anything twice.
+    with contextlib.nullcontext() if dry_run else _one_run_at_a_time(state_dir):
         for each in blogs:
             _run_blog(project, each, network, dry_run, site_dir, site_url, env, now, state_dir, report,
-                      dict(sleep=sleep, clock=clock, session_factory=session_factory))
+                      dict(sleep=sleep, clock=clock, session_factory=session_factory), again)
     return report
 
 
 def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, site_dir: Path, site_url: str,
               env: Mapping[str, str], now: dt.datetime, state_dir: Path, report: Report,
-              hooks: dict[str, Any]) -> None:
+              hooks: dict[str, Any], again: str | None = None) -> None:
     zone = ZoneInfo(project.programme.site.timezone)
     all_posts, _problems = posts_module.read_all(blog.content_dir, project.programme.site.timezone)
     live_posts = [p for p in all_posts if p.is_published(now)]
     book = ledger.Ledger.load(blog.folder)
-    since = blog.councillor.syndication_since
+    start = sharing_start(blog.councillor.syndication_since, zone)
     hand = [NETWORKS[n].label for n in NETWORKS if n in blog.councillor.platforms and n not in automated_networks(blog)]
     if hand:
         report.by_hand[blog.slug] = hand
@@ -199,26 +233,32 @@ def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, sit
 
         baseline = book.baseline(name)
         if baseline is None:
-            # `syndication_since` says where a blog's sharing starts; a network added after that
-            # starts from the day it is added, rather than receiving every post since.
-            first = since and not already_on
-            baseline = dt.datetime.combine(since, dt.time(0, 0), zone) if first else now
-            if live:  # syndication is switched on for this network from here: older posts are never sent
+            # `syndication_since` says where a blog's sharing starts (`councillor new` sets it to when the blog
+            # was made); a network added after a first share starts from the day it is added, rather than
+            # receiving every post since. A blog with no date at all starts now: its back catalogue stays put.
+            baseline = start if start is not None and not already_on else now
+            if start is None or already_on:
+                report.starts.setdefault(blog.slug, {})[name] = baseline
+            # Recorded by every real run, with or without the network's secrets, so a post previewed while
+            # the secret was missing is the post sent once it is set; a dry run only works it out, the same way.
+            if not dry_run:
                 book.set_baseline(name, baseline)
                 book.save()
         due = []
-        for post in live_posts:
-            if post.date < baseline or (since and post.date.date() < since):
+        for post in [] if again is not None else live_posts:
+            if post.date < baseline or (start is not None and post.date < start):
                 continue
             key = book.key_for(post.source(blog.content_dir), post.slug)
             row = book.row(key, name)
-            if row and row.get("status") == ledger.DONE:
+            if row and row.get("status") in ledger.SETTLED:
                 continue
             if not deployed(site_dir, blog, post):
                 report.results.append(Result(blog.slug, post.slug, name, "skipped",
                                              detail="not on the built site yet; it is sent after the next deploy"))
                 continue
             due.append((key, post))
+        if again is not None:
+            due = again_module.due(blog, book, live_posts, again, name, dry_run, site_dir)
 
         stopped: NetworkError | None = None
         for key, post in due:
@@ -226,19 +266,26 @@ def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, sit
                 report.results.append(Result(blog.slug, post.slug, name, "skipped",
                                              detail=f"not tried: {stopped.message}", fix=stopped.fix))
                 continue
-            result, stop = sync(adapter, book, key, post.slug, draft_for(blog, post, post_url(site_url, blog, post)),
-                                live, now)
+            share = book.share_number(book.row(key, name))
+            if again is not None and dry_run and (book.row(key, name) or {}).get("status") == ledger.DONE:
+                share += 1  # what --again would make, without starting it
+            draft = draft_for(blog, post, post_url(site_url, blog, post), share, site_url)
+            result, stop = sync(adapter, book, key, post.slug, draft, live, now, dry_run=dry_run)
             report.results.append(_scrub(result, adapter))
             stopped = stop
+        if live and stopped is None:
+            token = token_health(adapter, now)
+            if token is not None:
+                report.tokens.setdefault(blog.slug, {})[name] = token
         if live and adapter.learned() and adapter.learned().items() - book.network(name).items():
             book.learn(name, **adapter.learned())
             book.save()
 
 
 def sync(adapter: Adapter, book: ledger.Ledger, key: str, slug: str, draft: Draft, live: bool,
-         now: dt.datetime) -> tuple[Result, NetworkError | None]:
+         now: dt.datetime, *, dry_run: bool = False) -> tuple[Result, NetworkError | None]:
     """Send one post to one network exactly once. Returns its result and, if the network should not be tried
-    again this run (a token problem), the error that stopped it."""
+    again this run (a token problem), the error that stopped it. A dry run changes nothing in the ledger."""
     name, blog = adapter.name, adapter.context.blog_slug
     row = book.row(key, name) or {}
     status = row.get("status")
@@ -260,23 +307,35 @@ def sync(adapter: Adapter, book: ledger.Ledger, key: str, slug: str, draft: Draf
 
     progress = _RowProgress(book, key, name, dict(row.get("progress") or {}))
     try:
-        message = adapter.prepare(draft, live)
+        message = dataclasses.replace(adapter.prepare(draft, live), earlier=book.earlier_ids(row))
     except SyndicationError as error:
         return Result(blog, slug, name, "error", detail=error.message), None
     except NetworkError as error:
+        if dry_run:
+            return Result(blog, slug, name, "error", detail=error.message, fix=error.fix), None
         return failed(error, must_check), error if isinstance(error, AuthError) else None
     except Exception as error:
+        if dry_run:
+            return Result(blog, slug, name, "error", detail=_unexpected(adapter, error).message), None
         return failed(_unexpected(adapter, error), must_check), None
 
+    declined = adapter.declines(message)
+    if declined:
+        if not dry_run:  # recorded as settled, so later runs do not offer it again; it has no copy to link to
+            book.set_row(key, name, slug=slug, url=draft.url, status=ledger.DECLINED, reason=declined)
+            book.save()
+        return Result(blog, slug, name, "skipped", detail=declined), None
+
     if not live:
-        if status in (None, ledger.PREVIEW):
+        # A real run without the network's secret keeps the text it would send, for the web officer to read.
+        if status in (None, ledger.PREVIEW) and not dry_run:
             book.set_row(key, name, slug=slug, url=draft.url, status=ledger.PREVIEW, text=message.text)
             book.save()
         return Result(blog, slug, name, "preview", text=message.text), None
 
     try:
         if must_check:
-            found = adapter.find(message)
+            found = adapter.look(message)
             if found:
                 return done(found, "found"), None
         book.mark_pending(key, name, slug=slug, url=draft.url, text=message.text, when=dt.datetime.now(dt.UTC),
@@ -285,7 +344,11 @@ def sync(adapter: Adapter, book: ledger.Ledger, key: str, slug: str, draft: Draf
         try:
             remote = adapter.deliver(message, progress)
         except Duplicate as duplicate:
-            remote = duplicate.remote or adapter.find(message)
+            if duplicate.remote is not None and duplicate.remote.id in message.earlier:
+                raise Rejected(f"{adapter.label} refuses the same words twice",
+                               f"give new words for {name} under 'social:' in the post's front matter, then run "
+                               f"'councillor syndicate --again {slug} --network {name}' again") from duplicate
+            remote = duplicate.remote or adapter.look(message)
             if remote is None:
                 raise CannotCheck(f"{adapter.label} says this was posted already, but it was not found among the "
                                   "account's recent posts",
@@ -345,10 +408,17 @@ def describe(report: Report, dry_run: bool) -> str:
                 lines.append(f"      fix: {r.fix}")
             if r.text is not None and r.status in ("preview", "error"):
                 lines.extend("      | " + t for t in r.text.splitlines())
+        for network, when in report.starts.get(slug, {}).items():
+            lines.append(f"  {NETWORKS[network].label}: sharing {'would start' if dry_run else 'starts'} "
+                         f"{when:%-d %B %Y %H:%M}; earlier posts are not shared there")
         if not by_blog.get(slug) and report.variables.get(slug):
             lines.append("  nothing new to send")
         if report.by_hand.get(slug):
             lines.append(f"  shared by hand from councillors/{slug}/share-kit/: {', '.join(report.by_hand[slug])}")
+        for network, token in report.tokens.get(slug, {}).items():
+            lines.append("  " + token.describe(NETWORKS[network].label))
+            if token.attention and token.fix:
+                lines.append(f"      fix: {token.fix}")
         for network, names in report.variables.get(slug, {}).items():
             missing = [n for n, present in names if not present]
             label = NETWORKS[network].label

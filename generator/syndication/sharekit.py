@@ -7,12 +7,18 @@ charges) still deserves a ready-made message. For each of these the blog gets on
 a copy button and, where the network has one, a share link. It is built into the blog but
 linked from nowhere and marked noindex: it is the councillor's own tool, for an iPad.
 
+Each text follows what its network can do with it: where a link cannot be clicked (an
+Instagram caption) the text says where the full post is instead of carrying a dead link. A
+post's picture is offered to download, with its description ready to paste as the network's
+alt text.
+
 Only the standard library, the composer and Pelican's own rendering are used, so the build
 needs no network client.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -24,6 +30,7 @@ from generator.networks import NETWORKS
 from generator.syndication.compose import (
     Draft,
     Rules,
+    bluesky_display,
     bluesky_length,
     compose,
     mastodon_length,
@@ -38,12 +45,17 @@ TEMPLATE = Path(__file__).resolve().parent / "templates" / "share_kit.html"
 #: How many of the newest posts the page offers.
 POSTS = 8
 
+#: Networks whose posts show a link as plain text that cannot be clicked: the text says where the post is.
+#: Instagram: "URLs in captions are not clickable" (https://help.instagram.com/1986234648360433).
+UNCLICKABLE = {"instagram"}
+
 #: Each network's rule for hand-posted text (the same rules the adapters use where there is one).
 #: Instagram captions: 2,200 characters. https://help.instagram.com/1986234648360433
 #: WhatsApp channel updates and Nextdoor posts have no limit that a blog summary comes near.
 RULES: dict[str, Rules] = {
     "mastodon": Rules(500, mastodon_length),
-    "bluesky": Rules(300, bluesky_length),
+    # Pasted into the Bluesky app, the link is shortened there before it is counted, as it is here.
+    "bluesky": Rules(300, lambda text, url: bluesky_length(text.replace(url, bluesky_display(url)), url)),
     "x": Rules(280, x_length),
     "facebook": Rules(2000, plain_length),
     "linkedin": Rules(3000, lambda text, url: utf16_units(text)),
@@ -81,6 +93,24 @@ def share_url(network: str, text: str, url: str, handle: str) -> str | None:
     return None  # Nextdoor and Instagram: copy the text and paste it into the app
 
 
+def where_it_is(blog_address: str) -> str:
+    """What an Instagram caption says in place of a link: the blog's address, to type or find in the bio."""
+    plain = blog_address.split("://", 1)[-1].rstrip("/")
+    return f"Full post at {plain} (link in bio)"
+
+
+def picture(blog: Blog, post: posts_module.Post, blog_address: str) -> dict[str, str] | None:
+    """The post's picture as the share kit offers it: its published address, file name and description."""
+    if not post.meta.image:
+        return None
+    src = post.meta.image.src.lstrip("/")
+    path = (blog.content_dir / src).resolve()
+    if not path.is_file() or not path.is_relative_to(blog.content_dir.resolve()):
+        return None
+    inside = path.relative_to(blog.content_dir.resolve()).as_posix()
+    return {"url": f"{blog_address}/{inside}", "name": path.name, "alt": post.meta.image.alt}
+
+
 def context(project: Project, blog: Blog, site_url: str, now: dt.datetime | None = None) -> dict[str, Any] | None:
     """What the share kit page shows, or None when the councillor shares nowhere by hand."""
     from generator.blogs import blog_url, post_path
@@ -92,19 +122,23 @@ def context(project: Project, blog: Blog, site_url: str, now: dt.datetime | None
     found, _problems = posts_module.read_all(blog.content_dir, project.programme.site.timezone)
     live = sorted((p for p in found if p.is_published(now)), key=lambda p: p.date, reverse=True)[:POSTS]
     entries = []
+    address = blog_url(site_url, blog.slug)
     for post in live:
-        url = f"{blog_url(site_url, blog.slug)}/{post_path(post)}"
+        url = f"{address}/{post_path(post)}"
         draft = Draft(url=url, title=post.meta.title, summary=post.meta.summary, tags=tuple(post.meta.tags),
                       social=dict(post.meta.social))
         items = []
         for name in networks:
-            message = compose(name, draft, RULES[name])
+            rules = RULES[name]
+            if name in UNCLICKABLE:
+                rules = dataclasses.replace(rules, display=lambda _url: where_it_is(address))
+            message = compose(name, draft, rules)
             handle = blog.councillor.platforms[name].handle
             items.append({"network": name, "label": NETWORKS[name].label, "text": message.text,
                           "share_url": share_url(name, message.text, url, handle),
                           "length": message.length, "limit": message.limit})
         entries.append({"title": post.meta.title, "url": url, "date": post.date.date().isoformat(),
-                        "slug": post.slug, "items": items})
+                        "slug": post.slug, "items": items, "image": picture(blog, post, address)})
     return {"networks": [NETWORKS[n].label for n in networks], "posts": entries}
 
 

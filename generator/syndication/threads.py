@@ -9,23 +9,43 @@ instead of making another.
 Text is at most 500 characters, an emoji counting as its UTF-8 bytes; at most 5 links.
 Tokens are long-lived user tokens that expire after about 60 days unless refreshed.
 
+A post with a picture is an IMAGE container instead: Threads fetches the picture itself from
+``image_url``, so it is the copy published with the blog, described with ``alt_text``. As
+Threads cannot be sent a smaller copy, a picture outside its documented limits (JPEG or PNG,
+at most 8 MB, between 320 and 1,440 pixels wide after Threads' own scaling is allowed, no
+wider or taller than 10:1) is left out and the post goes as text with its link card.
+
 https://developers.facebook.com/documentation/threads/posts
+https://developers.facebook.com/documentation/threads/posts/accessibility
 https://developers.facebook.com/documentation/threads/reference/publishing
 https://developers.facebook.com/documentation/threads/overview
+
+Each run that posts also renews the token (GET /refresh_access_token with
+grant_type=th_refresh_token), which Threads allows once a long-lived token is a day old:
+it is then good for 60 days from the renewal, and ``expires_in`` says so.
+https://developers.facebook.com/docs/threads/get-started/long-lived-tokens/
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from typing import ClassVar
 
 import requests
 
 from generator.syndication import graph
-from generator.syndication.base import Adapter, Progress, Rejected, Remote, Transient
+from generator.syndication.base import Adapter, Progress, Rejected, Remote, TokenHealth, Transient
 from generator.syndication.compose import Message, threads_length
+from generator.syndication.pictures import JPEG_PNG, Picture, fit
+
+log = logging.getLogger("generator.syndication")
 
 API_BASE = "https://graph.threads.net/v1.0"
 LOOKBACK = 25
+#: Threads' image limits (Media specifications): JPEG or PNG, 8 MB, an aspect ratio within 10:1.
+IMAGE_MAX_BYTES = 8 * 1024 * 1024
+MAX_ASPECT = 10.0
 
 
 class ThreadsAdapter(Adapter):
@@ -50,8 +70,14 @@ class ThreadsAdapter(Adapter):
         user = self.credential("USER_ID")
         container = progress.state.get("container")
         if not container:
-            made = self.request("POST", f"{self.base()}/{user}/threads", headers=self._auth(),
-                                data={"media_type": "TEXT", "text": message.text, "link_attachment": message.url})
+            picture = self._picture(message)
+            if picture is not None:
+                data = {"media_type": "IMAGE", "image_url": message.card.image_url or "", "text": message.text}
+                if picture.alt:
+                    data["alt_text"] = picture.alt
+            else:
+                data = {"media_type": "TEXT", "text": message.text, "link_attachment": message.url}
+            made = self.request("POST", f"{self.base()}/{user}/threads", headers=self._auth(), data=data)
             container = str(made.json().get("id") or "")
             if not container:
                 raise Rejected(f"Threads answered without a container id: {made.text[:200]}")
@@ -62,6 +88,25 @@ class ThreadsAdapter(Adapter):
         if not media:
             raise Transient(f"Threads has not published the post yet: {published.text[:200]}")
         return Remote(media, self.permalink(media))
+
+    @staticmethod
+    def _picture(message: Message) -> Picture | None:
+        """The published picture, where Threads can take it as it is (it cannot be sent a smaller copy)."""
+        if not message.card.image_url:
+            return None
+        picture = fit(message.card.image, message.card.image_alt, label="Threads", max_bytes=IMAGE_MAX_BYTES,
+                      formats=JPEG_PNG)
+        if picture is None:
+            return None
+        if picture.data != message.card.image.read_bytes():  # type: ignore[union-attr]
+            log.warning("Threads: only a smaller copy of %s would fit, and Threads fetches the published one; "
+                        "the post goes without the picture", picture.name)
+            return None
+        from PIL import Image
+
+        with Image.open(message.card.image) as opened:  # type: ignore[arg-type]
+            width, height = opened.size
+        return picture if max(width, height) / max(1, min(width, height)) <= MAX_ASPECT else None
 
     def permalink(self, media: str) -> str | None:
         try:
@@ -78,6 +123,23 @@ class ThreadsAdapter(Adapter):
             if message.url in (post.get("text") or ""):
                 return Remote(str(post["id"]), post.get("permalink"))
         return None
+
+    def token_health(self) -> TokenHealth | None:
+        # The renewal lives beside the versioned API, at the host's root.
+        root = self.base().rsplit("/v", 1)[0] if "/v" in self.base() else self.base()
+        response = self.request("GET", f"{root}/refresh_access_token", headers=self._auth(),
+                                params={"grant_type": "th_refresh_token"})
+        answer = response.json()
+        seconds = answer.get("expires_in")
+        if not isinstance(seconds, int) or seconds <= 0:
+            return None
+        renewed_as = answer.get("access_token")
+        if renewed_as and renewed_as != self.credential("TOKEN"):
+            log.warning("Threads gave a renewed token different from the saved one: the saved one still works "
+                        "until it expires; make a new long-lived token before then")
+            return TokenHealth(None)
+        when = dt.datetime.fromtimestamp(self.context.clock(), dt.UTC) + dt.timedelta(seconds=seconds)
+        return TokenHealth(when, renewed=True)
 
     def classify(self, response: requests.Response) -> None:
         graph.classify(response, "Threads", self.TOKEN_HELP, self.retry_after(response))

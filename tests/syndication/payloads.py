@@ -96,3 +96,71 @@ TH_LIST = {"data": [{"id": "18002841452069587", "text": f"Bin collections change
 #: https://developers.facebook.com/docs/graph-api/guides/error-handling
 TH_EXPIRED = {"error": {"message": "Error validating access token: Session has expired.", "type": "OAuthException",
                         "code": 190, "error_subcode": 463, "fbtrace_id": "A1b2C3d4"}}
+
+# --- Pictures -----------------------------------------------------------------------------------
+
+#: POST /{page-id}/photos answers with the photo's id and the id of the Page post showing it.
+#: https://developers.facebook.com/docs/graph-api/reference/page/photos#Creating
+FB_PHOTO_CREATED = {"id": "1116692661689600", "post_id": "546349135390552_1116692661689601"}
+#: A photo Facebook cannot use: error 324 (the upload is missing or unreadable), in the Graph error shape.
+#: https://developers.facebook.com/docs/graph-api/guides/error-handling
+FB_PHOTO_REFUSED = {"error": {"message": "(#324) Requires upload file", "type": "OAuthException", "code": 324,
+                              "fbtrace_id": "AbCdEfGh126"}}
+#: An IMAGE container whose image_url Threads could not fetch (code 100, invalid parameter).
+#: https://developers.facebook.com/documentation/threads/troubleshooting
+TH_IMAGE_NOT_FETCHED = {"error": {"message": "Invalid parameter", "type": "OAuthException", "code": 100,
+                                  "error_subcode": 4279009, "error_user_msg": "The media could not be fetched.",
+                                  "fbtrace_id": "A1b2C3d5"}}
+#: POST /rest/images?action=initializeUpload answers with where to PUT the bytes and the image's URN.
+#: https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/images-api
+LI_UPLOAD_URL = "https://www.linkedin.test/dms-uploads/C4E10AQFoyyAjHPMQuQ/uploaded-image/0?ca=vector_ads&sync=0"
+LI_IMAGE_INITIALIZED = {"value": {"uploadUrlExpiresAt": 1650567510704, "uploadUrl": LI_UPLOAD_URL,
+                                  "image": "urn:li:image:C4E10AQFoyyAjHPMQuQ"}}
+#: The token lacks permission to upload for this author (same error shape as the Posts API).
+LI_UPLOAD_NOT_PERMITTED = {"message": "Not enough permissions to access: images.ACTION.20260501",
+                           "serviceErrorCode": 100, "status": 403}
+
+# --- Token health -------------------------------------------------------------------------------
+
+#: GET /debug_token?input_token=… on a Page token: expires_at and data_access_expires_at, Unix times
+#: (0 means the token does not expire). https://developers.facebook.com/docs/graph-api/reference/debug_token
+def fb_debug_token(expires_at: int, data_access_expires_at: int) -> dict:
+    return {"data": {"app_id": "138483919580948", "type": "PAGE", "application": "Councillor blog",
+                     "data_access_expires_at": data_access_expires_at, "expires_at": expires_at, "is_valid": True,
+                     "issued_at": 1_699_000_000, "profile_id": "546349135390552",
+                     "scopes": ["pages_manage_posts", "pages_read_engagement", "pages_show_list"],
+                     "user_id": "10213971230581130"}}
+
+
+#: GET /refresh_access_token?grant_type=th_refresh_token answers with the token and its new lifetime.
+#: https://developers.facebook.com/docs/threads/get-started/long-lived-tokens/
+def th_refreshed(token: str, expires_in: int = 5_183_944) -> dict:
+    return {"access_token": token, "token_type": "bearer", "expires_in": expires_in}
+
+
+#: A token under a day old cannot be renewed yet (Graph error shape, code 190).
+TH_TOO_YOUNG = {"error": {"message": "Session key invalid. This could be because the session key has an incorrect "
+                                     "format, or because the user has revoked this session",
+                          "type": "OAuthException", "code": 190, "fbtrace_id": "A1b2C3d6"}}
+
+#: POST https://www.linkedin.com/oauth/v2/introspectToken with the app's client id and secret.
+#: https://learn.microsoft.com/en-us/linkedin/shared/authentication/token-introspection
+def li_introspected(expires_at: int, active: bool = True) -> dict:
+    return {"active": active, "client_id": "77ab1cd2ef3gh", "authorized_at": 1_699_000_000,
+            "created_at": 1_699_000_000, "status": "active" if active else "revoked", "expires_at": expires_at,
+            "scope": "w_member_social", "auth_type": "3L"}
+
+# --- Instagram: https://developers.facebook.com/docs/instagram-platform/content-publishing ------
+
+#: POST /{ig-user-id}/media answers with the container id; POST /{ig-user-id}/media_publish with the media id.
+IG_CONTAINER = {"id": "17889455560051444"}
+IG_PUBLISHED = {"id": "17920238422030506"}
+#: GET /{ig-media-id}?fields=permalink.
+IG_PERMALINK = {"permalink": "https://www.instagram.com/p/C8dXqZkR1aB/", "id": "17920238422030506"}
+#: The picture at image_url could not be fetched (code 9004, subcode 2207052).
+#: https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/error-codes
+IG_FETCH_FAILED = {"error": {"message": "Only photo or video can be accepted as media type.",
+                             "type": "OAuthException", "code": 9004, "error_subcode": 2207052,
+                             "is_transient": False, "error_user_title": "Media download has failed.",
+                             "error_user_msg": "The media could not be fetched from this URI.",
+                             "fbtrace_id": "AQw1Zb2Cd3"}}

@@ -33,8 +33,8 @@ from atproto import Client
 from atproto_client.request import Request
 from PIL import Image
 
-from generator.syndication import base, bluesky, ledger
-from generator.syndication.compose import BLUESKY_MAX_BYTES, BLUESKY_MAX_GRAPHEMES, ELLIPSIS
+from generator.syndication import base, bluesky
+from generator.syndication.compose import BLUESKY_MAX_BYTES, BLUESKY_MAX_GRAPHEMES, ELLIPSIS, bluesky_display
 from generator.syndication.runner import describe, run
 from tests.conftest import REPO, run_cli
 from tests.syndication.conftest import make_programme
@@ -303,18 +303,20 @@ def sliced(text: str, facet: dict[str, Any]) -> str:
 
 
 def check_facets(value: dict[str, Any], url: str) -> None:
-    """Every facet's UTF-8 byte range slices exactly what it names, in the text as stored."""
+    """Every facet's UTF-8 byte range slices exactly what it names, in the text as stored: the link shown short
+    as the Bluesky app shows it, its facet carrying the full address."""
     text = value["text"]
+    shown = bluesky_display(url)
     links = []
     for facet in value.get("facets", []):
         (feature,) = facet["features"]
         if feature["$type"] == "app.bsky.richtext.facet#link":
-            assert sliced(text, facet) == feature["uri"] == url
+            assert sliced(text, facet) == shown and feature["uri"] == url
             links.append(facet)
         else:
             assert feature["$type"] == "app.bsky.richtext.facet#tag"
             assert sliced(text, facet) == "#" + feature["tag"]
-    assert len(links) == text.count(url) == 1
+    assert len(links) == text.count(shown) == 1 and url not in text
 
 
 def everything_written(programme: Programme, *outputs: str) -> str:
@@ -356,7 +358,7 @@ def test_each_due_post_goes_out_once_with_its_link_facet_card_and_picture(progra
         assert value["text"].startswith({"bin-collections-change-in-march": "Bin collections change in March\n\n"
                                          "Black bins move to Tuesdays from 2 March.\n\n",
                                          "flood-wardens-wanted": "Flood wardens wanted\n\nVolunteers wanted"}[slug])
-        assert value["text"].endswith(f"{url}\n\n#bins #FloodRisk")
+        assert value["text"].endswith(f"{bluesky_display(url)}\n\n#bins #FloodRisk")
         check_facets(value, url)
         assert [f["features"][0].get("tag") for f in value["facets"]] == [None, "bins", "FloodRisk"]
         assert value["langs"] == ["en-GB"]
@@ -424,7 +426,7 @@ def test_long_text_override_text_and_awkward_pictures(tmp_path, account, pds, lo
     text = long["text"]
     assert len(regex.findall(r"\X", text)) <= BLUESKY_MAX_GRAPHEMES and len(text.encode()) <= BLUESKY_MAX_BYTES
     head, link = text.rsplit("\n\n", 1)
-    assert link == long_url and head.endswith(ELLIPSIS)  # shortened before the link, never the link itself
+    assert link == bluesky_display(long_url) and head.endswith(ELLIPSIS)  # the words shortened, never the link
     source = "A very long one\n\n" + long_summary.strip()
     kept = head.removesuffix(ELLIPSIS)
     assert source.startswith(kept) and source[len(kept)] in " ;,!"  # cut between words
@@ -435,7 +437,7 @@ def test_long_text_override_text_and_awkward_pictures(tmp_path, account, pds, lo
         assert shrunk.format == "JPEG" and max(shrunk.size) <= 1400
 
     mine = posted[own_url]["value"]
-    assert mine["text"] == f"{own}\n\n{own_url}"
+    assert mine["text"] == f"{own}\n\n{bluesky_display(own_url)}"
     check_facets(mine, own_url)
     assert [f["features"][0].get("tag") for f in mine["facets"]] == ["Fenmarsh", None]
     assert mine["embed"]["external"]["description"] == "Not used on Bluesky."  # the card is the post's own
@@ -718,8 +720,9 @@ def test_card_pictures_fit_under_a_megabyte_or_are_left_out(tmp_path, logs):
 
 def test_the_preview_is_what_is_sent(programme, account, pds):
     env = account.env(pds)
-    syndicate(programme, env, dry_run=True)
-    previews = {slug: row["text"] for slug, row in programme.rows().items()}
-    assert {row["status"] for row in programme.rows().values()} == {ledger.PREVIEW}
+    report = syndicate(programme, env, dry_run=True)
+    assert {r.status for r in report.results} == {"preview"}
+    previews = {r.post: r.text for r in report.results}
+    assert not programme.ledger.exists()  # a dry run writes nothing
     syndicate(programme, env)
     assert {r["value"]["text"] for r in records(pds, account.did)} == set(previews.values())

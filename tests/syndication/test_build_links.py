@@ -11,6 +11,9 @@ from generator.syndication import ledger
 from tests.conftest import copy_example, run_cli
 
 SITE_URL = "http://127.0.0.1:1/networked-councillor/"
+LIGHTS_FILE = "2026-11-19-christmas-lights-switch-on-saturday-28-november.md"
+LIGHTS_TITLE = "Christmas lights switch-on, Saturday 28 November"
+LIGHTS_ALT = "Strings of white lights over the Market Square stalls at dusk"
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +29,20 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Imran also lists his personal Facebook profile, which no program may post to.
     imran = root / "councillor_blogs" / "imran-haque" / "councillor.yml"
     imran.write_text(imran.read_text(encoding="utf-8") +
-                     "  facebook:\n    handle: imran.haque.1988\n    personal: true\n", encoding="utf-8")
+                     "  facebook:\n    handle: imran.haque.1988\n    personal: true\n"
+                     "  instagram: imranhaque\n", encoding="utf-8")
+    # A post with a picture, whose summary opens with its title.
+    images = root / "councillor_blogs" / "imran-haque" / "content" / "images"
+    images.mkdir(exist_ok=True)
+    from PIL import Image
+
+    Image.linear_gradient("L").resize((400, 210)).convert("RGB").save(images / "lights.jpg")
+    lights = root / "councillor_blogs/imran-haque/content/posts" / LIGHTS_FILE
+    text = lights.read_text(encoding="utf-8")
+    head, body = text.split("\n---\n", 1)
+    head = "\n".join(line for line in head.splitlines() if not line.startswith("summary:"))
+    lights.write_text(head + f"\nsummary: \"{LIGHTS_TITLE}: come to Market Square from 5pm.\"\n"
+                      f"image:\n  src: images/lights.jpg\n  alt: {LIGHTS_ALT}\n---\n" + body, encoding="utf-8")
     result = run_cli("build", "--root", root, "--base-url", SITE_URL)
     assert result.exit_code == 0, result.output
     return root
@@ -82,3 +98,49 @@ def test_ledger_file_is_stable_json(built):
     data = json.loads(text)
     assert text == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     assert data["format"] == 1
+
+
+def kit_texts(built: Path) -> dict[tuple[str, str], str]:
+    """{(post title, network label): the text offered}, read from the built share kit page."""
+    from bs4 import BeautifulSoup
+
+    html = (built / "site/councillors/imran-haque/share-kit/index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    texts = {}
+    for article in soup.find_all("article"):
+        title = article.find("h2").get_text(strip=True)
+        for heading in article.find_all("h3"):
+            texts[(title, heading.get_text(strip=True))] = heading.find_next("textarea").get_text()
+    return texts
+
+
+def test_each_share_kit_text_suits_its_network(built):
+    texts = kit_texts(built)
+    blog = f"{SITE_URL}councillors/imran-haque/"
+    instagram = {title: text for (title, label), text in texts.items() if label == "Instagram"}
+    nextdoor = {title: text for (title, label), text in texts.items() if label == "Nextdoor"}
+    assert instagram and set(instagram) == set(nextdoor)
+    for title, text in instagram.items():
+        # No link that cannot be clicked: where the post is, in words to type or find in the bio.
+        assert "://" not in text and "Full post at 127.0.0.1:1/networked-councillor/councillors/imran-haque" in text
+        assert nextdoor[title].count(blog) == 1  # a link, where links can be clicked
+    lights = next(t for t in instagram if t == LIGHTS_TITLE)
+    for label in ("Instagram", "Nextdoor", "Facebook"):
+        assert texts[(lights, label)].count(LIGHTS_TITLE) == 1, label  # not doubled by the summary
+
+
+def test_the_share_kit_offers_the_picture_with_its_description(built):
+    from bs4 import BeautifulSoup
+
+    html = (built / "site/councillors/imran-haque/share-kit/index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    article = next(a for a in soup.find_all("article") if a.find("h2").get_text(strip=True) == LIGHTS_TITLE)
+    image = article.find("img")
+    url = f"{SITE_URL}councillors/imran-haque/images/lights.jpg"
+    assert image["src"] == url and image["alt"] == LIGHTS_ALT
+    download = article.find("a", attrs={"download": True})
+    assert download["href"] == url and download["download"] == "lights.jpg"
+    assert article.find("textarea", class_="alt").get_text() == LIGHTS_ALT
+    assert (built / "site/councillors/imran-haque/images/lights.jpg").is_file()  # published, so it downloads
+    others = [a for a in soup.find_all("article") if a is not article]
+    assert others and all(a.find("img") is None for a in others)  # a post without a picture offers none

@@ -13,6 +13,7 @@ from generator.syndication.compose import (
     ELLIPSIS,
     Draft,
     Rules,
+    bluesky_display,
     bluesky_length,
     compose,
     facets,
@@ -29,7 +30,7 @@ URL = "https://fenmarsh-council.github.io/networked-councillor/councillors/amira
 NETWORK_RULES = {
     "mastodon": Rules(500, mastodon_length),
     "x": Rules(280, x_length),
-    "bluesky": Rules(300, bluesky_length),
+    "bluesky": Rules(300, bluesky_length, display=bluesky_display),
     "threads": Rules(500, threads_length),
     "linkedin": Rules(3000, commentary_length),
 }
@@ -142,7 +143,33 @@ def test_facets_point_at_the_link_bytes_in_the_final_text():
     message = compose("bluesky", draft(title="Croeso 👋🏽 " * 40), NETWORK_RULES["bluesky"])
     raw = message.text.encode("utf-8")
     links = [f for f in message.facets if f.kind == "link"]
-    assert len(links) == 1 and raw[links[0].byte_start:links[0].byte_end] == URL.encode()
+    assert len(links) == 1 and raw[links[0].byte_start:links[0].byte_end] == message.shown.encode()
+    assert links[0].value == URL
+
+
+def test_bluesky_shows_the_link_as_the_bluesky_app_does():
+    # Host, then the first 13 characters of the rest and an ellipsis when the rest is longer than 15.
+    assert bluesky_display(URL) == "fenmarsh-council.github.io/networked-co…"
+    assert bluesky_display("https://fenmarsh.example/councillors/amira/") == "fenmarsh.example/councillors/…"
+    assert bluesky_display("https://fenmarsh.example/") == "fenmarsh.example"
+    assert bluesky_display("https://fenmarsh.example/s/abc12") == "fenmarsh.example/s/abc12"
+
+
+def test_bluesky_keeps_the_summary_and_tags_where_the_full_address_would_not_fit():
+    long_url = "https://fenmarsh-council.github.io/networked-councillor/councillors/amira-patel/2026/11/" + \
+        "a-very-long-address-made-from-a-long-title-about-the-bins-" * 3 + "/"
+    summary = "Most want the 2-hour free parking kept on Market Street, and the council has agreed to ask again."
+    d = Draft(url=long_url, title="Parking on Market Street", summary=summary, tags=("parking", "Market Street"))
+    message = compose("bluesky", d, NETWORK_RULES["bluesky"])
+    assert message.text == f"Parking on Market Street\n\n{summary}\n\n{message.shown}\n\n#parking #MarketStreet"
+    assert long_url not in message.text and len(graphemes(message.text)) <= 300
+    link = next(f for f in message.facets if f.kind == "link")
+    assert message.text.encode()[link.byte_start:link.byte_end].decode() == message.shown
+    assert link.value == long_url and message.card.url == long_url
+    # Written in the councillor's own words with the full address, the address is shown short too.
+    own = compose("bluesky", Draft(url=long_url, title="T", social={"bluesky": f"Parking: {long_url} #Fenmarsh"}),
+                  NETWORK_RULES["bluesky"])
+    assert own.text == f"Parking: {own.shown} #Fenmarsh"
 
 
 def test_tag_facets_slice_the_hashtags():
@@ -187,21 +214,22 @@ def test_every_message_fits_keeps_the_link_and_never_splits_a_grapheme(title, su
     d = Draft(url=url, title=title, summary=summary, tags=tuple(tag_list), social={network: own} if own else {})
     message = compose(network, d, rules)
 
-    assert rules.measure(message.text, url) <= rules.limit
-    assert url in message.text  # intact and present
+    assert rules.measure(message.text, message.shown) <= rules.limit
+    assert message.shown in message.text  # intact and present
+    assert message.shown == (bluesky_display(url) if network == "bluesky" else url)
     # Every cluster of the message is a cluster of the source or one we added: nothing split.
     # compose() works on NFC text (what the networks count), so compare with that form.
     def nfc(text: str) -> str:
         return unicodedata.normalize("NFC", text)
 
     source = set(graphemes(nfc(title + " " + (summary or "") + " " + (own or "")))) | {ELLIPSIS, "\n", " "}
-    added = set(graphemes(nfc(url + " " + " ".join(h for h in [f"#{t}" for t in tag_list]))))
+    added = set(graphemes(nfc(url + " " + message.shown + " " + " ".join(h for h in [f"#{t}" for t in tag_list]))))
     for cluster in graphemes(message.text):
         assert cluster in source or cluster in added or cluster.startswith("#") or cluster.isalnum() or \
             len(cluster) == 1, repr(cluster)
     links = [f for f in message.facets if f.kind == "link"]
     raw = message.text.encode("utf-8")
-    assert links and all(raw[f.byte_start:f.byte_end] == url.encode() for f in links)
+    assert links and all(raw[f.byte_start:f.byte_end] == message.shown.encode() and f.value == url for f in links)
     if network == "bluesky":
         assert len(graphemes(message.text)) <= 300 and len(raw) <= 3000
 
@@ -227,3 +255,11 @@ def test_a_cut_never_falls_inside_a_grapheme(head):
         kept = short[: -len(ELLIPSIS)]
         assert head.startswith(kept)
         assert graphemes(head)[: len(graphemes(kept))] == graphemes(kept)
+
+
+def test_a_summary_that_opens_with_the_title_does_not_repeat_it():
+    d = draft(title="Bin collections change", summary="Bin collections change: black bins move to Tuesdays.")
+    for network, rules in NETWORK_RULES.items():
+        message = compose(network, d, rules)
+        assert message.text.count("Bin collections change") == 1, network
+        assert message.text.startswith("Bin collections change: black bins"), network

@@ -14,7 +14,7 @@ import pytest
 from generator.exceptions import SyndicationError
 from generator.syndication import base, ledger, mastodon
 from generator.syndication.runner import describe, run
-from tests.syndication.conftest import DUE, SENTINEL, fault, mastodon_env, statuses
+from tests.syndication.conftest import DUE, SENTINEL, fault, mastodon_env, snapshot, statuses
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -86,19 +86,18 @@ def test_no_site_is_refused(programme, mastodon_server):
         syndicate(programme, mastodon_env(mastodon_server))
 
 
-def test_dry_run_previews_and_saves_without_sending(programme, mastodon_server):
+def test_dry_run_previews_and_writes_nothing(programme, mastodon_server):
+    before = snapshot(programme.root)
     report = syndicate(programme, mastodon_env(mastodon_server), dry_run=True)
     assert [(r.post, r.status) for r in report.results] == [(slug, "preview") for slug in DUE]
     assert statuses(mastodon_server) == []
-    book = ledger.load(programme.blog)
-    assert {e["networks"]["mastodon"]["status"] for e in book.data["posts"].values()} == {"preview"}
-    assert book.baseline("mastodon") is None  # a dry run switches nothing on
+    assert snapshot(programme.root) == before  # no ledger, no baseline, no lock or session file
     output = describe(report, dry_run=True)
     assert "NC_AMIRA_PATEL_MASTODON_TOKEN" in output and "would send" in output
     assert SENTINEL not in output
 
     # The previewed text is exactly what is then sent.
-    previews = {e["slug"]: e["networks"]["mastodon"]["text"] for e in book.data["posts"].values()}
+    previews = {r.post: r.text for r in report.results}
     syndicate(programme, mastodon_env(mastodon_server))
     sent = {e["slug"]: e["networks"]["mastodon"]["text"] for e in ledger.load(programme.blog).data["posts"].values()}
     assert sent == previews
