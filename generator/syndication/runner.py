@@ -120,11 +120,10 @@ def deployed(site_dir: Path, blog: Blog, post: posts_module.Post) -> bool:
 def draft_for(blog: Blog, post: posts_module.Post, url: str, share: int = 1, site_url: str | None = None) -> Draft:
     image = alt = image_url = None
     if post.meta.image:
-        src = post.meta.image.src.lstrip("/")
-        candidates = [blog.content_dir / src, post.path.parent / src]
-        image = next((p for p in candidates if p.is_file()), None)
+        # The build's own rule: a file inside the blog's content/ (images/ for a bare name), never elsewhere.
+        image = posts_module.picture_file(blog.content_dir, post.path, post.meta.image.src)
         alt = post.meta.image.alt
-        if image is not None and site_url and image.resolve().is_relative_to(blog.content_dir.resolve()):
+        if image is not None and site_url:
             # The blog's pictures are published as they are, beside its posts (STATIC_PATHS in generator.blogs).
             inside = image.resolve().relative_to(blog.content_dir.resolve()).as_posix()
             image_url = f"{blog_url(site_url, blog.slug)}/{inside}"
