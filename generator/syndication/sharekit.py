@@ -103,11 +103,10 @@ def picture(blog: Blog, post: posts_module.Post, blog_address: str) -> dict[str,
     """The post's picture as the share kit offers it: its published address, file name and description."""
     if not post.meta.image:
         return None
-    src = post.meta.image.src.lstrip("/")
-    path = (blog.content_dir / src).resolve()
-    if not path.is_file() or not path.is_relative_to(blog.content_dir.resolve()):
+    path = posts_module.picture_file(blog.content_dir, post.path, post.meta.image.src)
+    if path is None:
         return None
-    inside = path.relative_to(blog.content_dir.resolve()).as_posix()
+    inside = path.resolve().relative_to(blog.content_dir.resolve()).as_posix()
     return {"url": f"{blog_address}/{inside}", "name": path.name, "alt": post.meta.image.alt}
 
 
