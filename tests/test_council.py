@@ -139,6 +139,14 @@ def test_no_broken_links_from_the_council_pages(built):
     assert [link for link in broken_links(site, url) if link.startswith(mine)] == []
 
 
+def test_outside_the_period_the_news_page_holds_nothing_back(built):
+    # The example has an item dated after DAY: it is scheduled, not held, and the period is months away.
+    _, site, _ = built
+    assert any(item_front_matter(p)["date"][:10] > DAY.isoformat() for p in example_items())
+    news = soup(site / "news" / "index.html").get_text(" ")
+    assert "held until" not in news and "pre-election" not in news.lower()
+
+
 @pytest.mark.parametrize("path", ["news/", "news/bin-changes/"])
 def test_news_pages_are_accessible(built, browser, path):
     _, _, url = built
@@ -199,6 +207,9 @@ def test_the_build_says_when_it_is_in_the_pre_election_period(tmp_path):
     assert allowed, "the example has an item the council may still publish"
     for path in allowed:
         assert (root / "site" / "news" / path.stem[11:] / "index.html").is_file()
+    news = soup(root / "site" / "news" / "index.html").get_text(" ")
+    assert "held until the election" in news
+    assert f"So {len(held)} items are held" in news
 
     # An hourly rebuild that finds nothing changed still says so: the period is not forgotten.
     again = run_cli_process("build", "--root", root, "--date", IN_PERIOD.isoformat())
