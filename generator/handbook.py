@@ -509,7 +509,8 @@ def settings(model: type[BaseModel], prefix: str = "") -> list[Setting]:
 def settings_reference() -> Markup:
     parts = []
     for title, anchor, model in SETTINGS_FILES:
-        parts += [f"## {title} {{ #{anchor} }}", "", escape(" ".join((model.__doc__ or "").split())), ""]
+        # Escaped, or a '<slug>' in a file's name becomes an element that swallows the rest of the page.
+        parts += [f"## {escape(title)} {{ #{anchor} }}", "", escape(" ".join((model.__doc__ or "").split())), ""]
         for s in settings(model):
             parts += [f"`{s.path}`", f":   {escape(s.description)}  ", f"    *{s.kind}; {s.default}*", ""]
     return Markup("\n".join(parts))

@@ -401,6 +401,15 @@ def test_settings_reference_documents_every_option(fenmarsh: Handbook) -> None:
                     f"{model.__name__}.{name} is missing from the settings reference"
 
 
+def test_settings_reference_names_files_with_placeholders_as_written(fenmarsh: Handbook) -> None:
+    page = fenmarsh.soup("reference/settings")
+    assert page.find("slug") is None, "a '<slug>' placeholder must not become an element"
+    heading = fenmarsh.article("reference/settings").find(id="councillor-yml")
+    assert heading.get_text().strip() == "councillor_blogs/<slug>/councillor.yml"
+    contents = [a.get_text().strip() for a in page.select('nav a[href="#councillor-yml"]')]
+    assert contents and set(contents) == {"councillor_blogs/<slug>/councillor.yml"}
+
+
 def test_settings_reference_says_what_kind_of_value_each_takes(fenmarsh: Handbook) -> None:
     article = fenmarsh.article("reference/settings")
     kinds = {dt.get_text().strip(): dd.find("em").get_text() for dt, dd in
