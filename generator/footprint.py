@@ -24,7 +24,7 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from generator import posts
+from generator import posts, wording
 from generator.blogs import blog_url
 from generator.check import LISTENING_WINDOW_DAYS, Result, Share, Today, check_blog
 from generator.config import Blog, Project
@@ -442,6 +442,8 @@ BAR_HEIGHT = 18
 def bar_chart(chart_id: str, title: str, rows: list[tuple[str, int]], unit: str) -> Markup:
     """A horizontal bar chart as inline SVG: a picture for sighted readers, named for screen readers.
 
+    ``unit`` is what one bar counts, in the singular (``post``).
+
     The figures themselves are in the data table the templates put beside every chart, so the
     SVG only needs a title and a one-line description.
     """
@@ -449,10 +451,13 @@ def bar_chart(chart_id: str, title: str, rows: list[tuple[str, int]], unit: str)
     height = ROW_HEIGHT * len(rows) + 8
     span = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
     if top:
-        peak = max(rows, key=lambda r: r[1])
-        description = f"Highest: {peak[0]}, {peak[1]} {unit}. The table beside this chart has every figure."
+        # Every row that shares the highest figure is named: picking the first of a tie misleads.
+        peaks = [label for label, value in rows if value == top]
+        each = " each" if len(peaks) > 1 else ""
+        description = (f"Highest: {wording.joined(peaks)}, {wording.counted(top, unit)}{each}. "
+                       "The table beside this chart has every figure.")
     else:
-        description = f"Every bar is zero {unit}. The table beside this chart has every figure."
+        description = f"Every bar is zero {unit}s. The table beside this chart has every figure."
     parts = [
         f'<svg class="chart" id="{escape(chart_id)}" role="img" viewBox="0 0 {CHART_WIDTH} {height}" '
         f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" xmlns="http://www.w3.org/2000/svg">',

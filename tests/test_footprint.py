@@ -162,6 +162,30 @@ def test_every_chart_is_named_and_has_its_table_beside_it(report):
             assert values == [tr.find("td").get_text(strip=True) for tr in table.select("tbody tr")]
 
 
+def test_each_chart_names_every_highest_bar_in_plain_english(report):
+    _, site, _ = report
+    pages = [site / REPORT / "index.html", *sorted((site / REPORT).glob("*/index.html"))]
+    ties = 0
+    for path in pages:
+        page = soup(path)
+        assert not re.search(r"\b1 posts\b", page.get_text(" ")), path
+        for svg in page.select("svg.chart"):
+            # The chart's own labels (a trend's dates are shorter there than in its table).
+            rows = [(label.get_text(), int(tr.find("td").get_text(strip=True))) for label, tr in
+                    zip(svg.select("text.label"), svg.find_parent(class_="chart-and-table").select("tbody tr"),
+                        strict=True)]
+            top = max(value for _, value in rows)
+            if not top:
+                continue
+            peaks = [label for label, value in rows if value == top]
+            ties += len(peaks) > 1
+            names = peaks[0] if len(peaks) == 1 else ", ".join(peaks[:-1]) + " and " + peaks[-1]
+            noun = "post" if top == 1 else "posts"
+            each = " each" if len(peaks) > 1 else ""
+            assert svg.find("desc").get_text().startswith(f"Highest: {names}, {top} {noun}{each}."), (path, rows)
+    assert ties, "the example has charts with tied months or topics"
+
+
 def test_the_downloads_agree_with_each_other(report):
     _, site, url = report
     cohort = soup(site / REPORT / "index.html")
