@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from generator import check, footprint, hub, posts, shortlinks
+from generator import check, footprint, hub, posts, shortlinks, sitemaps
 from generator.blogs import BLOGS_URL_PATH, councillor_context
 from generator.colours import brand_colours
 from generator.config import Blog, Project, load_project, toolkit_dir
@@ -95,6 +95,7 @@ def build_council_pages(project: Project, output: Path, site_url: str, day: dt.d
     hub.write_hub(env, context, output, hub.hub_posts(published, site_url),
                   [v for v in views if v.state == "live"], paused, when.cutoff)
     footprint.write_pages(env, context, output, footprint_report(project, when, site_url, published))
+    sitemaps.write_sitemaps(project, output, site_url)
     if paused:
         log.info(pre_election_notice(project, views))
     copy_assets(project, output)

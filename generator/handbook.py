@@ -536,6 +536,15 @@ def command_reference() -> Markup:
 
 # -- The build step -------------------------------------------------------------------------
 
+def _rename_sitemap(output: Path) -> None:
+    """The root sitemap.xml indexes every part's sitemap (generator.sitemaps): the handbook's moves aside."""
+    from generator.sitemaps import HANDBOOK_SITEMAP
+
+    (output / "sitemap.xml").replace(output / HANDBOOK_SITEMAP)
+    # The compressed copy would be a second, stale handbook sitemap under the old name.
+    (output / "sitemap.xml.gz").unlink(missing_ok=True)
+
+
 def build_handbook(project: Project, output: Path, site_url: str, strict: bool = False) -> None:
     """Build the handbook into ``output``, which becomes the root of the site."""
     config_file = toolkit_dir(project.root) / MKDOCS_FILE
@@ -553,5 +562,6 @@ def build_handbook(project: Project, output: Path, site_url: str, strict: bool =
         # The toolkit's mkdocs.yml serves every council: point it at this programme's file.
         plugin.config.programme = str(project.root / PROGRAMME_FILE)
         mkdocs_build(config)
+        _rename_sitemap(output)
     except MkDocsException as error:
         raise BuildError(f"the handbook ({config_file}) did not build: {error}") from None
