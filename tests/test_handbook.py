@@ -613,3 +613,30 @@ def test_build_handbook_reports_a_missing_plugin_cleanly(tmp_path: Path) -> None
     (root / "handbook" / "index.md").write_text("# Home\n")
     with pytest.raises(BuildError, match="networked-councillor"):
         build_handbook(load_project(root), tmp_path / "out", "https://example.org/")
+
+
+# -- The page for an address that is not there -----------------------------------------------------
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_a_missing_page_leads_home_and_to_the_councillors(built_example, browser, viewport: str) -> None:
+    _, url = built_example
+    size = {"phone": browser_support.PHONE_390, "desktop": browser_support.DESKTOP}[viewport]
+    context = browser.new_context(viewport=size)
+    page = context.new_page()
+    try:
+        response = page.goto(url + "councillors/nobody/2026/01/an-old-post/")
+        assert response is not None and response.status == 404
+        assert page.locator("h1").inner_text() == "Page not found"
+        assert not browser_support.has_horizontal_scroll(page)
+        violations = browser_support.axe_violations(page)
+        assert violations == [], browser_support.describe(violations)
+        page.get_by_role("link", name="Find your councillor’s blog").click()
+        page.wait_for_url(url + "councillors/")
+        assert page.locator("h1").inner_text() == "Find your councillor’s blog"
+        page.go_back()
+        page.locator("article").get_by_role("link", name="The programme handbook").click()
+        page.wait_for_load_state()
+        assert page.url.rstrip(".") == url
+    finally:
+        context.close()

@@ -22,6 +22,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 320, "height": 640}
+#: A current phone, as the pages were checked by eye.
+PHONE_390 = {"width": 390, "height": 844}
 IPAD = {"width": 820, "height": 1180}
 DESKTOP = {"width": 1280, "height": 900}
 
