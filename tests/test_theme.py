@@ -6,6 +6,7 @@ previews and, in headless Chromium, for WCAG 2.2 A/AA with axe-core at phone, iP
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -20,6 +21,7 @@ from bs4 import BeautifulSoup
 
 from generator.syndication import ledger
 from tests.conftest import REPO, copy_example, run_cli
+from tests.support import browser as browser_support
 from tests.support.browser import (
     DESKTOP,
     IPAD,
@@ -546,3 +548,23 @@ def test_a_pale_council_colour_is_made_readable(tmp_path, browser):
                 violations = axe_violations(visit.page)
                 assert violations == [], describe(violations)
                 visit.page.context.close()
+
+
+# --- long addresses in the sidebar ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["with-javascript", "without-javascript"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_long_handles_and_emails_break_only_before_a_dot_or_at(built_example, browser, width, script):
+    _, url = built_example
+    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=script)
+    page = context.new_page()
+    try:
+        for slug in ["grace-okonkwo", "margaret-ellison", "sian-pryce-jones"]:
+            page.goto(f"{url}councillors/{slug}/")
+            assert browser_support.wider_than_column(page, "aside.councillor") == [], slug
+            for lines in browser_support.wrapped_lines(page, ".contact li, .networks a"):
+                for before, after in itertools.pairwise(lines):
+                    assert before.endswith(" ") or after[:1] in ".@", (slug, lines)
+    finally:
+        context.close()
