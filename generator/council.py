@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -39,7 +40,13 @@ def environment(project: Project, templates: BytecodeCache | None = None) -> Env
     env.filters["day"] = lambda value: f"{value:%-d %B %Y}" if value else ""
     env.filters["short_day"] = lambda value: f"{value:%-d %b %Y}" if value else ""
     env.filters["percent"] = lambda value: "" if value is None else f"{round(value * 100)}%"
+    env.filters["apostrophes"] = apostrophes
     return env
+
+
+def apostrophes(text: str) -> str:
+    """A title's straight apostrophes as the typographic ones the pages' own words use (year’s, O’Connor)."""
+    return re.sub(r"(?<=\w)'(?=\w|\s|$)", "\u2019", text)
 
 
 def page_context(project: Project, site_url: str) -> dict[str, Any]:
