@@ -382,7 +382,8 @@ def session_plan(workshop: Workshop | None, rows: Iterable[tuple[int, str, str]]
     if workshop and _minutes(workshop.end) - start != planned:
         booked = _minutes(workshop.end) - start
         text += (
-            f'\n!!! note "Fitting the plan to your booking"\n\n'
+            # For the trainer: nc-trainer keeps it off the councillors' printed handout.
+            f'\n!!! note nc-trainer "For the trainer: fitting the plan to your booking"\n\n'
             f"    This plan takes {planned} minutes and the room is booked for {booked}. "
             "Shorten or lengthen the exercises rather than the breaks.\n"
         )

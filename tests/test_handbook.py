@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, Tag
@@ -276,10 +277,12 @@ def test_links_to_the_other_parts_of_the_site_use_its_address(fenmarsh: Handbook
     assert fenmarsh.url + FOOTPRINT_PATH in hrefs
     report = fenmarsh.article("footprint").select_one("a.md-button--primary")
     assert report is not None and report["href"] == fenmarsh.url + FOOTPRINT_PATH
-    # Everything else resolves inside the handbook; the blogs and the report come from other steps.
-    elsewhere = (BLOGS_PATH, FOOTPRINT_PATH)
+    # Everything else resolves inside the handbook; the blogs, the report and council news come from
+    # other steps (the 404 page links to them from the site's root, as it is served at any depth).
+    elsewhere = (BLOGS_PATH, FOOTPRINT_PATH, "news/")
+    root = urlsplit(fenmarsh.url).path
     broken = [b for b in broken_links(fenmarsh.site, fenmarsh.url) if not b.split(": ", 1)[1].startswith(
-        tuple(fenmarsh.url + p for p in elsewhere))]
+        tuple(fenmarsh.url + p for p in elsewhere) + tuple(root + p for p in elsewhere))]
     assert broken == []
 
 
@@ -441,7 +444,9 @@ def test_print_view_contains_every_workshop_and_worksheet(fenmarsh: Handbook) ->
     for page in WORKSHOP_PAGES:
         title = fenmarsh.article(page).find("h1").get_text().strip()
         assert title in titles
-    assert len(article.select(".nc-worksheet")) == 3
+    # The print view prefixes each id with its page's path.
+    assert len(article.select('.nc-worksheet > h3[id^="workshops-"]')) == 3
+    assert len(article.select('.nc-worksheet > h3[id^="trainers-evaluation-"]')) == 4, "the evaluation forms"
     assert len(article.select(".nc-exercise")) == len(exercises(fenmarsh))
     text = " ".join(article.get_text(" ").split())
     for workshop in fenmarsh.programme.cohort.workshops:
@@ -473,6 +478,9 @@ PAGE_TYPES = {
     "commands": "reference/commands/",
     "print": "print_page/",
     "not found": "404.html",
+    "trainers": "trainers/evaluation/",
+    "thread": "trainers/heated-thread/",
+    "network guide": "guides/instagram/",
 }
 VIEWPORTS = {"phone": browser_support.PHONE, "ipad": browser_support.IPAD, "desktop": browser_support.DESKTOP}
 
@@ -640,3 +648,118 @@ def test_a_missing_page_leads_home_and_to_the_councillors(built_example, browser
         assert page.url.rstrip(".") == url
     finally:
         context.close()
+
+
+# -- What a trainer needs to run the day --------------------------------------------------------------
+
+def section_text(heading: Tag) -> str:
+    """The words under ``heading``, up to the next heading of its level or above."""
+    stop = {"h2"} if heading.name == "h2" else {"h2", "h3"}
+    body = []
+    for sibling in heading.find_next_siblings():
+        if sibling.name in stop:
+            break
+        body.append(sibling.get_text(" "))
+    return " ".join(" ".join(body).split())
+
+
+STREAM_SECTIONS = ["Who it is for", "Spotting them in the first hour", "How the exercises change for them"]
+
+
+@pytest.mark.parametrize("stream", ["getting-started", "confident", "leading"])
+def test_each_stream_page_tells_a_trainer_how_to_run_it(fenmarsh: Handbook, stream: str) -> None:
+    article = fenmarsh.article(f"streams/{stream}")
+    headings = [h.get_text().strip() for h in article.find_all("h2")]
+    for section in STREAM_SECTIONS:
+        assert section in headings, f"{stream}: no '{section}' section"
+        heading = article.find("h2", string=lambda t, s=section: t and t.strip() == s)
+        assert len(section_text(heading).split()) >= 40, f"{stream}: '{section}' is a line, not guidance"
+    text = fenmarsh.text(f"streams/{stream}")
+    assert len(text.split()) >= 400, len(text.split())
+    for workshop in ("Workshop 1", "Workshop 2", "Workshop 3"):
+        assert workshop in text, f"{stream}: says nothing of how {workshop} changes"
+
+
+def test_each_workshop_has_a_materials_and_room_checklist(fenmarsh: Handbook) -> None:
+    article = fenmarsh.article("trainers/materials")
+    headings = [h.get_text().strip() for h in article.find_all("h2")]
+    for page in WORKSHOP_PAGES:
+        title = fenmarsh.article(page).find("h1").get_text().strip()
+        number = title.split(":")[0]
+        section = next((h for h in headings if h.startswith(number + ":")), None)
+        assert section, f"no checklist for {number}"
+        anchor = article.find("h2", string=lambda t, s=section: t and t.strip() == s)["id"]
+        links = [a["href"] for a in fenmarsh.article(page).select("details a, .admonition a")]
+        assert any(href.endswith(f"trainers/materials/#{anchor}") for href in links), \
+            f"{page}'s trainer notes do not lead to its checklist"
+
+
+def test_exercise_2_3_comes_with_a_thread_to_practise_on(fenmarsh: Handbook) -> None:
+    thread = fenmarsh.article("trainers/heated-thread")
+    posts = [p for p in thread.select(".admonition.example p") if p.find("strong")]
+    assert len(posts) >= 8, "a thread long enough to rise in temperature"
+    assert len({p.find("strong").get_text() for p in posts}) >= 5, "several voices"
+    assert thread.find("blockquote"), "a reply to compare with"
+    exercise = fenmarsh.article("workshops/2-shape").find(id="exercise-2-3").find_parent(class_="nc-exercise")
+    assert any(a["href"].endswith("trainers/heated-thread/") for a in exercise.find_all("a"))
+
+
+def test_there_is_an_evaluation_form_per_workshop_and_for_the_programme(fenmarsh: Handbook) -> None:
+    article = fenmarsh.article("trainers/evaluation")
+    forms = {sheet.find("h3")["id"]: sheet for sheet in article.select(".nc-worksheet")}
+    assert set(forms) == {"evaluation-1", "evaluation-2", "evaluation-3", "programme"}
+    for form in forms.values():
+        assert len(form.select("table.nc-write-in tbody tr")) >= 5
+    # Action learning: the programme form asks what changed, not only whether people enjoyed it.
+    questions = " ".join(forms["programme"].get_text(" ").split()).lower()
+    assert "now" in questions and "differently" in questions
+
+
+def test_beyond_the_programme_guides_officers_on_each_organisational_change(fenmarsh: Handbook) -> None:
+    article = fenmarsh.article("councils")
+    section = article.find(id="beyond-the-programme")
+    changes = [(heading.get_text().strip(), section_text(heading)) for heading in section.find_all_next("h3")]
+    assert len(changes) == 4, [title for title, _ in changes]
+    for title, body in changes:
+        assert "What officers can do" in body and "Signs it is working" in body, title
+        assert len(body.split()) >= 120, title
+
+
+def test_exercise_3_3_gives_officers_and_councillors_a_method(fenmarsh: Handbook) -> None:
+    exercise = fenmarsh.article("workshops/3-influence").find(id="exercise-3-3").find_parent(class_="nc-exercise")
+    assert len(exercise.find_all("li")) >= 4
+    assert len(exercise.get_text(" ").split()) >= 200
+    assert any(a["href"].endswith("councils/#beyond-the-programme") for a in exercise.find_all("a"))
+
+
+@pytest.mark.parametrize("network", ["linkedin", "threads", "instagram"])
+def test_every_network_the_toolkit_shares_to_has_a_guide(fenmarsh: Handbook, network: str) -> None:
+    from generator.networks import NETWORKS
+    from generator.syndication import adapter_class
+
+    text = fenmarsh.text(f"guides/{network}")
+    assert len(text.split()) >= 300
+    nav = [urljoin(fenmarsh.url + "guides/", a["href"]) for a in fenmarsh.soup("guides").select("nav a")]
+    assert fenmarsh.url + f"guides/{network}/" in nav, "the guide is in the navigation"
+    assert "councillor.yml" in text and "platforms" in text, "it says how to list the network"
+    if NETWORKS[network].automated:
+        for secret in adapter_class(network).CREDENTIALS:
+            assert f"_{network.upper()}_{secret}" in text, f"the guide names the {secret} secret"
+    else:
+        assert "share kit" in text.lower()
+
+
+def test_the_trainers_timing_note_is_not_on_the_councillors_handout(harrowdale: Handbook, browser) -> None:
+    visit = browser_support.open_page(browser, harrowdale.url + "workshops/2-shape/")
+    page = visit.page
+    note = page.locator(".admonition.nc-trainer", has_text="booked for 150")
+    try:
+        assert note.is_visible(), "the trainer sees it on screen"
+        page.emulate_media(media="print")
+        assert not note.is_visible(), "the handout leaves it out"
+        page.goto(harrowdale.url + "print_page/")
+        page.emulate_media(media="print")
+        assert page.locator(".admonition.nc-trainer", has_text="booked for 150").is_visible(), \
+            "the trainer's printed handbook keeps it"
+    finally:
+        page.context.close()
