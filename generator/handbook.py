@@ -25,7 +25,7 @@ from mkdocs.config import base, load_config
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException, PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
@@ -148,7 +148,20 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
             if not logo.is_file():
                 raise PluginError(f"{path}: the logo '{programme.branding.logo}' is not there")
             config.theme["logo"] = f"{ASSETS}/{logo.name}"
+        # The print view is rendered without on_env's globals: what it needs travels in extra.
+        config.extra["handbook_print"] = {
+            "brand": brand_colours(programme.branding),
+            "logo_alt": programme.branding.logo_alt or programme.council.name,
+            "logo": f"{ASSETS}/{Path(programme.branding.logo).name}" if programme.branding.logo else None,
+        }
         return config
+
+    @event_priority(-100)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # After the print-site plugin (priority 0) has written the print view.
+        from generator import printview
+
+        printview.tidy(Path(config.site_dir))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         programme = self._programme()
@@ -172,7 +185,7 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
             self.pages[file.src_uri] = info
             self._render(markdown, file.src_uri, meta, collecting=info, offset=_body_offset(file, markdown))
             self.exercises += info.exercises
-        nav.items.append(Link("Councillors' blogs", config.site_url + BLOGS_PATH))
+        nav.items.append(Link("Councillors’ blogs", config.site_url + BLOGS_PATH))
         return nav
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -21,6 +21,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from pydantic import BaseModel
 
+from generator.colours import brand_colours
 from generator.config import Councillor, Programme, load_project
 from generator.exceptions import BuildError
 from generator.handbook import BLOGS_PATH, FOOTPRINT_PATH, STREAMS, build_handbook, settings
@@ -451,6 +452,36 @@ def test_print_view_contains_every_workshop_and_worksheet(fenmarsh: Handbook) ->
     text = " ".join(article.get_text(" ").split())
     for workshop in fenmarsh.programme.cohort.workshops:
         assert workshop.venue in text
+
+
+PRINT_VIEW_JS = """() => ({
+    buttons: [...document.querySelectorAll("button, .md-button")].filter(e => e.checkVisibility())
+        .map(e => e.outerHTML.slice(0, 80)),
+    dead: [...document.querySelectorAll('a[href^="#"]')].map(a => a.getAttribute("href").slice(1))
+        .filter(id => !document.getElementById(decodeURIComponent(id))),
+    titles: [...document.querySelectorAll("article h1, article .nc-cover h1")].filter(e => e.checkVisibility())
+        .map(e => e.textContent.replace("¶", "").trim()),
+    primary: getComputedStyle(document.querySelector("article")).getPropertyValue("--md-primary-fg-color").trim(),
+    logo: [...document.querySelectorAll(".nc-cover img")].filter(e => e.checkVisibility() && e.naturalWidth > 0)
+        .map(e => e.alt),
+})"""
+
+
+def test_the_print_view_is_the_councils_on_paper(fenmarsh: Handbook, browser) -> None:
+    article = fenmarsh.soup("print_page").select_one("article")
+    assert article.find("style") is None, "styles belong in the head"
+    visit = browser_support.open_page(browser, fenmarsh.url + "print_page/")
+    page = visit.page
+    try:
+        page.emulate_media(media="print")
+        found = page.evaluate(PRINT_VIEW_JS)
+        assert found["buttons"] == [], "screen-only buttons on paper"
+        assert found["dead"] == [], "links to nothing in the print view"
+        assert found["titles"].count(fenmarsh.programme.site.title) == 1, "the handbook's title, once"
+        assert found["primary"].lower() == brand_colours(fenmarsh.programme.branding)["primary"].lower()
+        assert found["logo"] == [fenmarsh.programme.branding.logo_alt], "the council's logo on the cover"
+    finally:
+        page.context.close()
 
 
 def test_handouts_print_without_the_site_around_them(fenmarsh: Handbook, browser) -> None:
