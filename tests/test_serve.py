@@ -74,3 +74,30 @@ def test_serve_keeps_the_last_good_site_when_a_file_breaks(server):
     yml.write_text(yml.read_text().replace("ward: Castle", "ward: [Castle"))
     time.sleep(3)
     assert "Amira Patel" in fetch(blog)
+
+
+def test_a_build_error_shows_in_the_browser_until_it_is_fixed(server, browser):
+    root, url = server
+    blog = f"{url}councillors/amira-patel/"
+    wait_for(lambda: fetch(blog))
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(blog)
+        yml = root / "councillor_blogs" / "amira-patel" / "councillor.yml"
+        good = yml.read_text()
+        yml.write_text(good.replace("ward: Castle", "wrad: Castle"))
+        # The open page reloads by itself and shows the problem, with its file, line and fix.
+        alert = page.get_by_role("alert")
+        alert.wait_for(timeout=90_000)
+        message = alert.inner_text()
+        assert f"{yml}:" in message and "'wrad' is not a setting" in message and "did you mean 'ward'" in message
+        assert "Amira Patel" in page.locator("main, body").first.inner_text(), "the last good page is underneath"
+        assert alert.bounding_box()["width"] <= 390
+        # Every page says so while the error stands, not only the one that was open.
+        assert "councillor-build-error" in fetch(url)
+
+        yml.write_text(good)
+        page.locator("#councillor-build-error").wait_for(state="detached", timeout=90_000)
+        assert "councillor-build-error" not in fetch(blog)
+    finally:
+        page.close()
