@@ -81,8 +81,9 @@ def share_url(network: str, text: str, url: str, handle: str) -> str | None:
     return None  # Nextdoor and Instagram: copy the text and paste it into the app
 
 
-#: Characters on a line of the text box on a 320 px phone, where it is narrowest.
-PHONE_LINE = 30
+#: Characters that surely fit on a line of the text box on a 320 px phone, where it is narrowest
+#: (fewer than the width allows, since words wrap whole).
+PHONE_LINE = 24
 
 
 def text_rows(text: str) -> int:
