@@ -2,7 +2,8 @@
 
 The plugin gathers every page into one, but leaves things a printed handbook should not have:
 the home page's title repeated under the cover's, links to pages it leaves out (the references)
-or to itself, and its heading-number styles inside the article rather than the head.
+or to itself, and its heading-number styles inside the article rather than the head, with a
+heading-number attribute that is not HTML.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ _STYLE = re.compile(r"\s*<style\b[^>]*>.*?</style>", re.S)
 _HOME_TITLE = re.compile(r'(<section class="print-page" id="index"[^>]*>)\s*<h1 id="([^"]+)"[^>]*>.*?</h1>', re.S)
 _ANCHOR = re.compile(r'<a\b[^>]*?\bhref="#([^"]*)"[^>]*>(.*?)</a>', re.S)
 _ID = re.compile(r'\bid="([^"]+)"')
+#: The plugin's own numbering attribute, not HTML (and unused, with heading numbers turned off).
+_HEADING_NUMBER = re.compile(r"""\s+heading-number=(?:"[^"]*"|'[^']*')""")
 
 
 def tidy(site_dir: Path) -> None:
@@ -33,7 +36,7 @@ def tidy_html(html: str) -> str:
         body = _STYLE.sub(lambda style: styles.append(style.group(0).strip()) or "", match.group(2))
         return match.group(1) + body + match.group(3)
 
-    html = _ARTICLE.sub(lift_styles, html, count=1)
+    html = _HEADING_NUMBER.sub("", _ARTICLE.sub(lift_styles, html, count=1))
     if styles:
         html = html.replace("</head>", "\n".join(styles) + "\n</head>", 1)
     # The cover already carries the handbook's title: the home page starts under it without its own.
