@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from generator import posts
+from generator import posts, wording
 from generator.config import Blog, Project, load_project
 from generator.networks import NETWORKS
 from generator.syndication import ledger
@@ -232,8 +232,8 @@ def report(project: Project, results: list[Result], when: Today, held_items: int
     for r in sorted(results, key=lambda r: r.name):
         if r.ok:
             using = _join([p.label for p in r.listening_used], "and")
-            lines.append(f"OK       {r.name} ({r.ward}): a blog with {r.published_posts} published posts, "
-                         f"shared to {using}.")
+            blog = wording.counted(r.published_posts, "published post")
+            lines.append(f"OK       {r.name} ({r.ward}): a blog with {blog}, shared to {using}.")
         else:
             lines.append(f"NOT YET  {r.name} ({r.ward}): {r.next_step}")
     short = [r for r in results if not r.ok]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import Any
 
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from generator import check, footprint, hub, posts, shortlinks
+from generator import check, footprint, hub, posts, shortlinks, sitemaps
 from generator.blogs import BLOGS_URL_PATH, councillor_context
 from generator.colours import brand_colours
 from generator.config import Blog, Project, load_project, logo_file, toolkit_dir
@@ -39,7 +40,13 @@ def environment(project: Project, templates: BytecodeCache | None = None) -> Env
     env.filters["day"] = lambda value: f"{value:%-d %B %Y}" if value else ""
     env.filters["short_day"] = lambda value: f"{value:%-d %b %Y}" if value else ""
     env.filters["percent"] = lambda value: "" if value is None else f"{round(value * 100)}%"
+    env.filters["apostrophes"] = apostrophes
     return env
+
+
+def apostrophes(text: str) -> str:
+    """A title's straight apostrophes as the typographic ones the pages' own words use (year’s, O’Connor)."""
+    return re.sub(r"(?<=\w)'(?=\w|\s|$)", "\u2019", text)
 
 
 def page_context(project: Project, site_url: str) -> dict[str, Any]:
@@ -95,6 +102,7 @@ def build_council_pages(project: Project, output: Path, site_url: str, day: dt.d
     hub.write_hub(env, context, output, hub.hub_posts(published, site_url),
                   [v for v in views if v.state == "live"], paused, when.cutoff)
     footprint.write_pages(env, context, output, footprint_report(project, when, site_url, published))
+    sitemaps.write_sitemaps(project, output, site_url)
     if paused:
         log.info(pre_election_notice(project, views))
     copy_assets(project, output)

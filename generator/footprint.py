@@ -25,7 +25,7 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from generator import posts
+from generator import posts, wording
 from generator.blogs import blog_url
 from generator.check import LISTENING_WINDOW_DAYS, Result, Share, Today, check_blog
 from generator.config import Blog, Project
@@ -453,16 +453,19 @@ def _yes(value: bool) -> str:
 
 # --- Charts --------------------------------------------------------------------------------
 
-# Narrow enough that the labels stay legible when the chart is scaled into half a page.
-CHART_WIDTH = 480
+# About as wide as a phone's column, so the labels (16 px in reports.css) are shown at 12 px or more
+# even on a 320 px screen, where the chart is scaled down to 288 px.
+CHART_WIDTH = 370
 LABEL_WIDTH = 110
-VALUE_WIDTH = 50
+VALUE_WIDTH = 40
 ROW_HEIGHT = 28
 BAR_HEIGHT = 18
 
 
 def bar_chart(chart_id: str, title: str, rows: list[tuple[str, int]], unit: str) -> Markup:
     """A horizontal bar chart as inline SVG: a picture for sighted readers, named for screen readers.
+
+    ``unit`` is what one bar counts, in the singular (``post``).
 
     The figures themselves are in the data table the templates put beside every chart, so the
     SVG only needs a title and a one-line description.
@@ -471,10 +474,13 @@ def bar_chart(chart_id: str, title: str, rows: list[tuple[str, int]], unit: str)
     height = ROW_HEIGHT * len(rows) + 8
     span = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
     if top:
-        peak = max(rows, key=lambda r: r[1])
-        description = f"Highest: {peak[0]}, {peak[1]} {unit}. The table beside this chart has every figure."
+        # Every row that shares the highest figure is named: picking the first of a tie misleads.
+        peaks = [label for label, value in rows if value == top]
+        each = " each" if len(peaks) > 1 else ""
+        description = (f"Highest: {wording.joined(peaks)}, {wording.counted(top, unit)}{each}. "
+                       "The table beside this chart has every figure.")
     else:
-        description = f"Every bar is zero {unit}. The table beside this chart has every figure."
+        description = f"Every bar is zero {unit}s. The table beside this chart has every figure."
     parts = [
         f'<svg class="chart" id="{escape(chart_id)}" role="img" viewBox="0 0 {CHART_WIDTH} {height}" '
         f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" xmlns="http://www.w3.org/2000/svg">',

@@ -25,7 +25,7 @@ from mkdocs.config import base, load_config
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException, PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
@@ -157,7 +157,20 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
             if problem := logo_problem(path.parent, programme.branding):
                 raise PluginError(str(problem))
             config.theme["logo"] = f"{ASSETS}/{Path(programme.branding.logo).name}"
+        # The print view is rendered without on_env's globals: what it needs travels in extra.
+        config.extra["handbook_print"] = {
+            "brand": brand_colours(programme.branding),
+            "logo_alt": programme.branding.logo_alt or programme.council.name,
+            "logo": f"{ASSETS}/{Path(programme.branding.logo).name}" if programme.branding.logo else None,
+        }
         return config
+
+    @event_priority(-100)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # After the print-site plugin (priority 0) has written the print view.
+        from generator import printview
+
+        printview.tidy(Path(config.site_dir))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         programme = self._programme()
@@ -181,7 +194,7 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
             self.pages[file.src_uri] = info
             self._render(markdown, file.src_uri, meta, collecting=info, offset=_body_offset(file, markdown))
             self.exercises += info.exercises
-        nav.items.append(Link("Councillors' blogs", config.site_url + BLOGS_PATH))
+        nav.items.append(Link("Councillors’ blogs", config.site_url + BLOGS_PATH))
         return nav
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -393,7 +406,8 @@ def session_plan(workshop: Workshop | None, rows: Iterable[tuple[int, str, str]]
     if workshop and _minutes(workshop.end) - start != planned:
         booked = _minutes(workshop.end) - start
         text += (
-            f'\n!!! note "Fitting the plan to your booking"\n\n'
+            # For the trainer: nc-trainer keeps it off the councillors' printed handout.
+            f'\n!!! note nc-trainer "For the trainer: fitting the plan to your booking"\n\n'
             f"    This plan takes {planned} minutes and the room is booked for {booked}. "
             "Shorten or lengthen the exercises rather than the breaks.\n"
         )
@@ -520,7 +534,8 @@ def settings(model: type[BaseModel], prefix: str = "") -> list[Setting]:
 def settings_reference() -> Markup:
     parts = []
     for title, anchor, model in SETTINGS_FILES:
-        parts += [f"## {title} {{ #{anchor} }}", "", escape(" ".join((model.__doc__ or "").split())), ""]
+        # Escaped, or a '<slug>' in a file's name becomes an element that swallows the rest of the page.
+        parts += [f"## {escape(title)} {{ #{anchor} }}", "", escape(" ".join((model.__doc__ or "").split())), ""]
         for s in settings(model):
             parts += [f"`{s.path}`", f":   {escape(s.description)}  ", f"    *{s.kind}; {s.default}*", ""]
     return Markup("\n".join(parts))
@@ -546,6 +561,15 @@ def command_reference() -> Markup:
 
 # -- The build step -------------------------------------------------------------------------
 
+def _rename_sitemap(output: Path) -> None:
+    """The root sitemap.xml indexes every part's sitemap (generator.sitemaps): the handbook's moves aside."""
+    from generator.sitemaps import HANDBOOK_SITEMAP
+
+    (output / "sitemap.xml").replace(output / HANDBOOK_SITEMAP)
+    # The compressed copy would be a second, stale handbook sitemap under the old name.
+    (output / "sitemap.xml.gz").unlink(missing_ok=True)
+
+
 def build_handbook(project: Project, output: Path, site_url: str, strict: bool = False) -> None:
     """Build the handbook into ``output``, which becomes the root of the site."""
     config_file = toolkit_dir(project.root) / MKDOCS_FILE
@@ -563,5 +587,6 @@ def build_handbook(project: Project, output: Path, site_url: str, strict: bool =
         # The toolkit's mkdocs.yml serves every council: point it at this programme's file.
         plugin.config.programme = str(project.root / PROGRAMME_FILE)
         mkdocs_build(config)
+        _rename_sitemap(output)
     except MkDocsException as error:
         raise BuildError(f"the handbook ({config_file}) did not build: {error}") from None

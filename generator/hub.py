@@ -24,6 +24,8 @@ HUB_URL_PATH = "hub"
 FEED_NAME = "feed.atom.xml"
 #: Enough for a fortnight of a busy cohort; older posts are a click away on each blog.
 HUB_LIMIT = 40
+#: Posts on each page of the hub: forty in one list is metres of scrolling on a phone.
+PAGE_SIZE = 10
 SUMMARY_WORDS = 50
 SUMMARY_TAGS = {"p", "a", "em", "strong", "code", "br", "abbr"}
 SAFE_SCHEMES = ("https://", "http://", "mailto:")
@@ -102,14 +104,21 @@ def hub_posts(published: list[tuple[Blog, list[posts.Post]]], site_url: str) -> 
 
 def write_hub(env: Environment, context: dict[str, Any], output: Path, entries: list[HubPost],
               items: list[Any], paused: bool, updated: dt.datetime) -> None:
-    """hub/index.html and hub/feed.atom.xml; while ``paused`` both carry the notice and no posts."""
+    """hub/ (council news to share, then the newest posts), hub/<n>/ for older posts, and
+    hub/feed.atom.xml with every post; while ``paused`` they carry the notice and no posts."""
     shown = [] if paused else entries
-    page_url = f"{context['site_url']}{HUB_URL_PATH}/"
-    common = {**context, "entries": shown, "items": items, "paused": paused, "page_url": page_url,
-              "feed_url": f"{page_url}{FEED_NAME}"}
+    hub_url = f"{context['site_url']}{HUB_URL_PATH}/"
+    pages = [shown[start:start + PAGE_SIZE] for start in range(0, len(shown), PAGE_SIZE)] or [[]]
+    urls = [hub_url if number == 1 else f"{hub_url}{number}/" for number in range(1, len(pages) + 1)]
+    common = {**context, "items": items, "paused": paused, "hub_url": hub_url, "feed_url": f"{hub_url}{FEED_NAME}"}
     folder = output / HUB_URL_PATH
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "index.html").write_text(env.get_template("hub.html").render(**common), encoding="utf-8")
+    for index, page in enumerate(pages):
+        target = folder if index == 0 else folder / str(index + 1)
+        target.mkdir(parents=True, exist_ok=True)
+        (target / "index.html").write_text(env.get_template("hub.html").render(
+            **common, entries=page, page_url=urls[index], page_number=index + 1, page_count=len(pages),
+            newer=urls[index - 1] if index else None, older=urls[index + 1] if index + 1 < len(pages) else None,
+            first_number=index * PAGE_SIZE + 1), encoding="utf-8")
     latest = max((e.date for e in shown), default=updated)
-    (folder / FEED_NAME).write_text(env.get_template("hub.atom.xml").render(**common, updated=latest),
-                                    encoding="utf-8")
+    (folder / FEED_NAME).write_text(env.get_template("hub.atom.xml").render(
+        **common, entries=shown, page_url=hub_url, updated=latest), encoding="utf-8")

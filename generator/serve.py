@@ -1,14 +1,18 @@
 """Preview the whole site locally, rebuilding on every change and reloading the browser.
 
-MkDocs' live-reload server does the serving and watching; we give it our build.
+MkDocs' live-reload server does the serving and watching; we give it our build. When a
+rebuild fails, the last good site stays, and every page shows what is wrong (file, line and
+fix) over it, as Hugo and Vite do, until the next rebuild succeeds.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
-from mkdocs.livereload import LiveReloadServer
+from markupsafe import escape
+from mkdocs.livereload import LiveReloadServer, _timestamp
 
 from generator.build import SITE_DIR, build
 from generator.config import toolkit_dir
@@ -19,29 +23,97 @@ log = logging.getLogger("generator")
 #: What a change to should trigger a rebuild, relative to the programme folder or the toolkit.
 WATCHED = ["programme.yml", "councillor_blogs", "council_content", "branding", "footprint"]
 TOOLKIT_WATCHED = ["mkdocs.yml", "handbook", "themes"]
+#: The id of the message shown over every page while the last rebuild has failed.
+ERROR_ID = "councillor-build-error"
+
+
+def error_overlay(message: str) -> bytes:
+    """The failed build's message, fixed over the top of the page; inline styles so no page's CSS can hide it."""
+    box = ("position:fixed;inset:0 0 auto 0;z-index:2147483647;max-height:80vh;overflow:auto;margin:0;"
+           "padding:1rem 1.25rem;background:#fff;color:#1b1b1b;border-bottom:6px solid #b3261e;"
+           "font:16px/1.5 system-ui,sans-serif;box-shadow:0 4px 12px rgba(0,0,0,.3)")
+    text = ("white-space:pre-wrap;overflow-wrap:anywhere;font:15px/1.5 ui-monospace,Menlo,Consolas,monospace;"
+            "margin:0.5rem 0")
+    return (f'<div id="{ERROR_ID}" role="alert" style="{box}"><p style="margin:0;font-weight:700">'
+            "The site was not rebuilt. This page is from the last build that worked.</p>"
+            f'<pre style="{text}">{escape(message)}</pre>'
+            '<p style="margin:0">Fix the file and save it: this page reloads by itself.</p></div>').encode()
+
+
+#: What every address answers while the first build runs: at once, and it reloads itself when the site is ready.
+BUILDING_PAGE = (b'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+                 b'<meta name="viewport" content="width=device-width, initial-scale=1">'
+                 b"<title>Building the site</title></head><body>"
+                 b'<main style="font:18px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem">'
+                 b"<h1>Building the site</h1><p>The preview is being built. This page shows it by itself as soon "
+                 b"as it is ready, usually within a minute.</p></main></body></html>")
+
+
+class PreviewServer(LiveReloadServer):
+    """MkDocs' live-reload server, which also shows the last build error on every page, and
+    answers at once while the first build runs rather than after it."""
+
+    build_error: str | None = None
+    first_build_running: bool = False
+
+    def _serve_request(self, environ, start_response):  # type: ignore[no-untyped-def]
+        if self.first_build_running and not environ.get("PATH_INFO", "").startswith("/livereload/"):
+            body = self._inject_js_into_html(BUILDING_PAGE, self._visible_epoch)
+            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
+                                      ("Content-Length", str(len(body))), ("Cache-Control", "no-store")])
+            return [body]
+        return super()._serve_request(environ, start_response)
+
+    def first_build_done(self) -> None:
+        """Show the built site: browsers waiting on the building page reload."""
+        with self._epoch_cond:
+            self._wanted_epoch = self._visible_epoch = _timestamp()
+            self.first_build_running = False
+            self._epoch_cond.notify_all()
+
+    def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+        content = super()._inject_js_into_html(content, epoch)
+        if self.build_error is None:
+            return content
+        at = content.find(b">", content.find(b"<body")) + 1 if b"<body" in content else 0
+        return content[:at] + error_overlay(self.build_error) + content[at:]
 
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, strict: bool = False) -> None:
     root = root.resolve()
     site_dir = root / SITE_DIR
     url = f"http://{host}:{port}/"
+    server: PreviewServer | None = None
+    # The first build runs while the server already answers; a change meanwhile waits for it.
+    one_at_a_time = threading.Lock()
 
     def rebuild() -> None:
-        try:
-            build(root, site_dir=site_dir, base_url=url, strict=strict)
-        except CouncillorError as error:
-            # Keep serving the last good site; the message says what to fix.
-            log.error("The site was not rebuilt:\n%s", error.format_message())
+        with one_at_a_time:
+            try:
+                build(root, site_dir=site_dir, base_url=url, strict=strict)
+                message = None
+            except CouncillorError as error:
+                # Keep serving the last good site; the message says what to fix, here and in the browser.
+                message = error.format_message()
+                log.error("The site was not rebuilt:\n%s", message)
+        if server is not None:
+            server.build_error = message
 
-    rebuild()
-    if not site_dir.exists():
-        site_dir.mkdir()
-    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site_dir))
+    site_dir.mkdir(exist_ok=True)
+    server = PreviewServer(builder=rebuild, host=host, port=port, root=str(site_dir))
+    server.first_build_running = True
     paths = [root / name for name in WATCHED] + [toolkit_dir(root) / name for name in TOOLKIT_WATCHED]
     for path in paths:
         if path.exists():
             server.watch(str(path))
-    log.info("Serving the site at %s (press Ctrl+C to stop)", url)
+
+    def first_build() -> None:
+        rebuild()
+        server.first_build_done()
+        log.info("The site is ready at %s", url)
+
+    threading.Thread(target=first_build, name="first-build", daemon=True).start()
+    log.info("Serving the site at %s (press Ctrl+C to stop); building it now", url)
     try:
         server.serve()
     except KeyboardInterrupt:

@@ -354,7 +354,8 @@ def write_pages(env: Environment, context: dict[str, Any], output: Path, views: 
     live = [v for v in views if v.state == "live"]
     news_index = f"{context['site_url']}{NEWS_URL_PATH}/"
     _write(output / NEWS_URL_PATH / "index.html",
-           env.get_template("news.html").render(**context, items=live, held=len(views) - len(live),
+           env.get_template("news.html").render(**context, items=live,
+                                                held=sum(v.state == "held" for v in views),
                                                 page_url=news_index))
     for view in live:
         _write(output / NEWS_URL_PATH / view.item.slug / "index.html",

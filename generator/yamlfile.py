@@ -7,7 +7,9 @@ becomes the number 630, which a councillor typing a surgery time would never exp
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
+import typing
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -170,7 +172,7 @@ def validate(
         return model.model_validate(plain(root), context=context), []
     except ValidationError as error:
         return None, [
-            Problem(path, line_of(root, err["loc"], first_line), _message(err), _fix(err))
+            Problem(path, line_of(root, err["loc"], first_line), _message(err), _fix(err, model))
             for err in error.errors(include_url=False)
         ]
 
@@ -192,24 +194,109 @@ def _control_characters(node: Any, loc: tuple, path: Path, first_line: int) -> I
             yield from _control_characters(value, (*loc, key), path, first_line)
 
 
+def _where(loc: Sequence[int | str]) -> str:
+    """A setting's path as the settings reference writes it; list items counted from 1, as people count."""
+    parts = [str(part + 1) if isinstance(part, int) else str(part)
+             for part in loc if not str(part).startswith("function")]
+    return ".".join(parts)
+
+
 def _message(err: dict) -> str:
-    where = ".".join(str(part) for part in err["loc"] if not str(part).startswith("function"))
-    text = err["msg"].removeprefix("Value error, ")
+    where = _where(err["loc"])
     if err["type"] == "missing":
         return f"'{where}' is required but missing"
     if err["type"] == "extra_forbidden":
         return f"'{where}' is not a setting this file understands"
-    return f"'{where}': {text}" if where else text
+    if err["type"] == "value_error":  # the project's own validators already speak plainly
+        text = err["msg"].removeprefix("Value error, ")
+        return f"'{where}': {text}" if where else text
+    text = _plain(err)
+    return f"'{where}' {text}" if where else text[0].upper() + text[1:]
 
 
-def _fix(err: dict) -> str:
+def _plain(err: dict) -> str:
+    """What is wrong, in words a councillor would use, never the validation library's own."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if kind in _PLAIN:
+        return _PLAIN[kind].format(**{k: _quote(v) for k, v in ctx.items()})
+    if kind.startswith(("date", "datetime")):
+        return "is not a date in the form YYYY-MM-DD (or YYYY-MM-DD HH:MM)"
+    # A kind not listed: the library's sentence, without its "Input" and its class names.
+    text = err["msg"].removeprefix("Value error, ").replace("Input should", "should")
+    return re.sub(r" or instance of \w+", "", text)
+
+
+def _quote(value: Any) -> str:
+    if isinstance(value, str) and value.startswith("'") and "," in value:
+        return value  # pydantic's list of allowed values, already quoted
+    return str(value)
+
+
+#: The usual mistakes, by the kind of error pydantic reports, in plain words.
+_PLAIN = {
+    "model_type": "should be a group of indented 'name: value' lines",
+    "model_attributes_type": "should be a group of indented 'name: value' lines",
+    "dict_type": "should be a group of indented 'name: value' lines",
+    "string_too_short": "is empty",
+    "string_too_long": "is too long: at most {max_length} characters",
+    "string_type": "should be text",
+    "string_pattern_mismatch": "is not in the right form",
+    "bool_type": "should be true or false",
+    "bool_parsing": "should be true or false",
+    "int_type": "should be a whole number",
+    "int_parsing": "should be a whole number",
+    "int_from_float": "should be a whole number",
+    "list_type": "should be a list",
+    "literal_error": "should be {expected}",
+    "too_short": "should have at least {min_length}",
+    "too_long": "should have at most {max_length}",
+    "greater_than_equal": "should be {ge} or more",
+    "less_than_equal": "should be {le} or less",
+    "url_parsing": "is not a web address",
+    "url_scheme": "should start with https://",
+}
+
+
+def _fix(err: dict, model: type[BaseModel] | None = None) -> str:
     if err["type"] == "extra_forbidden":
+        near = _near_miss(model, err["loc"]) if model else None
+        if near:
+            return f"did you mean '{near}'? Otherwise remove the line"
         return "check the spelling against the documented settings, or remove the line"
     if err["type"] == "missing":
         return f"add a '{err['loc'][-1]}:' line"
     if err["type"].startswith(("date", "datetime")):
         return "write dates as YYYY-MM-DD, and times as YYYY-MM-DD HH:MM"
     return _FIXES.get(err["type"], "")
+
+
+def _near_miss(model: type[BaseModel], loc: Sequence[int | str]) -> str | None:
+    """The setting a misspelt key was most likely meant to be, e.g. 'primary_colour' for 'primary_color'."""
+    *parents, key = loc
+    for part in parents:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        nested = _model_in(field.annotation) if field else None
+        if nested is None:
+            if field is None and isinstance(part, str):
+                continue  # a key of a dict of models, such as a network's name
+            return None
+        model = nested
+    names = list(model.model_fields) + [f.alias for f in model.model_fields.values() if f.alias]
+    found = difflib.get_close_matches(str(key), names, n=1, cutoff=0.75)
+    return found[0] if found else None
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds, directly or inside a list, a dict or an optional."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 #: What to do about the usual mistakes, by the kind of error pydantic reports.

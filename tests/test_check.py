@@ -90,6 +90,21 @@ def test_each_councillor_who_falls_short_gets_a_next_step_in_plain_english(mixed
         assert "Traceback" not in line and "None" not in line
 
 
+def test_a_councillor_with_one_post_reads_in_the_singular(mixed, tmp_path):
+    root = tmp_path / "programme"
+    shutil.copytree(mixed, root)
+    name = sorted(set(verdicts(run_cli("check", "--root", root, "--date", DAY.isoformat()).output))
+                  - falling_short(root))[0]
+    blog = next(b for b in load_project(root).blogs if b.councillor.name == name)
+    found, _ = read_all(blog.content_dir)
+    for post in sorted(found, key=lambda p: p.date)[1:]:
+        post.path.unlink()  # the sharing record is kept, so the councillor is still OK
+
+    line = line_for(run_cli("check", "--root", root, "--date", DAY.isoformat()).output, name)
+
+    assert line.startswith("OK ") and "a blog with 1 published post, shared to" in line, line
+
+
 def test_strict_fails_when_anyone_falls_short(mixed):
     result = run_cli_process("check", "--root", mixed, "--date", DAY.isoformat(), "--strict")
     assert result.returncode == 1

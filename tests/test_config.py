@@ -42,7 +42,7 @@ def test_a_valid_councillor(tmp_path):
     ("change", "line", "says"),
     [
         (("ward: Castle\n", ""), None, "'ward' is required"),
-        (("    where: Library\n", "    wher: Library\n"), 7, "'surgeries.0.wher' is not a setting"),
+        (("    where: Library\n", "    wher: Library\n"), 7, "'surgeries.1.wher' is not a setting"),
         (("  x:\n", "  myspace:\n"), 8, "'myspace' is not a network"),
         (("  email: jane@example.org\n", "  email:\n"), 3, "at least an email or a phone"),
     ],
@@ -86,8 +86,8 @@ def test_post_front_matter_errors_have_lines(tmp_path):
 def test_post_missing_title_and_bad_date(tmp_path):
     path = write(tmp_path, "---\ndate: next Tuesday\n---\nText\n", "post.md")
     _, problems = posts.read(path)
-    assert [(p.line, p.message.split(":")[0]) for p in problems] == [
-        (2, "'title' is required but missing"), (2, "'date'")]
+    assert [(p.line, p.message.split(" (")[0]) for p in problems] == [
+        (2, "'title' is required but missing"), (2, "'date' is not a date in the form YYYY-MM-DD")]
 
 
 def test_missing_programme_is_explained(tmp_path):
@@ -100,3 +100,59 @@ def test_text_that_looks_like_a_number_is_read_as_text(tmp_path, title):
     path = write(tmp_path, f"---\ntitle: {title}\ndate: 2026-03-01\n---\nText\n", "post.md")
     post, problems = posts.read(path)
     assert problems == [] and post.meta.title == title
+
+
+# --- Messages a council web team can act on ------------------------------------------------------
+
+
+def build_problems(root: Path) -> str:
+    from tests.conftest import run_cli_process
+
+    result = run_cli_process("build", "--root", root)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stderr
+
+
+def test_a_near_miss_key_gets_a_did_you_mean(tmp_path):
+    from tests.conftest import copy_example
+
+    root = copy_example(tmp_path / "programme")
+    programme = root / "programme.yml"
+    programme.write_text(programme.read_text().replace("  primary_colour:", "  primary_color:"))
+    stderr = build_problems(root)
+    assert "'branding.primary_color' is not a setting this file understands" in stderr
+    assert "did you mean 'primary_colour'?" in stderr
+
+
+def test_a_key_like_no_other_gets_no_guess(tmp_path):
+    _, problems = load(Councillor, write(tmp_path, COUNCILLOR + "favourite_biscuit: custard creams\n"))
+    assert problems[0].message == "'favourite_biscuit' is not a setting this file understands"
+    assert "did you mean" not in problems[0].fix
+
+
+def test_list_items_are_counted_from_one(tmp_path):
+    from tests.conftest import copy_example
+
+    root = copy_example(tmp_path / "programme")
+    programme = root / "programme.yml"
+    programme.write_text(programme.read_text().replace("      date: 2027-02-16", "      date: 16/02/2027"))
+    stderr = build_problems(root)
+    line = programme.read_text().splitlines().index("      date: 16/02/2027") + 1
+    assert f"programme.yml:{line}: 'cohort.workshops.2.date' is not a date in the form YYYY-MM-DD" in stderr
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    (("title: Bins", "title: Bins\nimage: photo.jpg"), "'image' should be a group of indented 'name: value' lines"),
+    (("title: Bins", "title: [Bins]"), "'title' should be text"),
+    (("title: Bins", "title: Bins\npolitical: maybe"), "'political' should be true or false"),
+])
+def test_messages_are_in_plain_words(tmp_path, change, says):
+    text = "---\ntitle: Bins\ndate: 2026-11-20\n---\nBody\n".replace(*change)
+    path = tmp_path / "post.md"
+    path.write_text(text)
+    _, problems = posts.read(path)
+    messages = [p.message for p in problems]
+    assert says in messages, messages
+    for message in messages:
+        assert "Input should" not in message and "instance of" not in message, message

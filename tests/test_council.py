@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import Result
 
+from generator.config import load_project
 from tests.conftest import REPO, copy_example, run_cli, run_cli_process
 from tests.support.browser import axe_violations, describe, open_page
 from tests.support.links import broken_links
@@ -139,6 +140,33 @@ def test_no_broken_links_from_the_council_pages(built):
     assert [link for link in broken_links(site, url) if link.startswith(mine)] == []
 
 
+def test_outside_the_period_the_news_page_holds_nothing_back(built):
+    # The example has an item dated after DAY: it is scheduled, not held, and the period is months away.
+    _, site, _ = built
+    assert any(item_front_matter(p)["date"][:10] > DAY.isoformat() for p in example_items())
+    news = soup(site / "news" / "index.html").get_text(" ")
+    assert "held until" not in news and "pre-election" not in news.lower()
+
+
+@pytest.mark.parametrize("path", ["news/", "news/bin-changes/", "s/bin-changes/", "hub/", "footprint-report/",
+                                  "footprint-report/amira-patel/"])
+def test_pages_the_council_writes_speak_as_the_council(built, path):
+    _, site, _ = built
+    page = soup(site / path / "index.html")
+    council = load_project(REPO).programme.council.name
+    assert "in their own words" not in page.select_one(".site-subtitle").get_text()
+    footer = " ".join(page.select_one("footer").get_text(" ").split())
+    assert "Each blog is written by the councillor" not in footer
+    assert f"published by {council}" in footer
+
+
+def test_the_councillors_index_keeps_the_blogs_voice(built):
+    _, site, _ = built
+    page = soup(site / "councillors" / "index.html")
+    assert "in their own words" in page.select_one(".site-subtitle").get_text()
+    assert "Each blog is written by the councillor" in page.select_one("footer").get_text()
+
+
 @pytest.mark.parametrize("path", ["news/", "news/bin-changes/"])
 def test_news_pages_are_accessible(built, browser, path):
     _, _, url = built
@@ -199,6 +227,9 @@ def test_the_build_says_when_it_is_in_the_pre_election_period(tmp_path):
     assert allowed, "the example has an item the council may still publish"
     for path in allowed:
         assert (root / "site" / "news" / path.stem[11:] / "index.html").is_file()
+    news = soup(root / "site" / "news" / "index.html").get_text(" ")
+    assert "held until the election" in news
+    assert f"So {len(held)} items are held" in news
 
     # An hourly rebuild that finds nothing changed still says so: the period is not forgotten.
     again = run_cli_process("build", "--root", root, "--date", IN_PERIOD.isoformat())

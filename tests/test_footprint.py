@@ -21,6 +21,7 @@ from generator.config import load_project
 from generator.footprint import FOOTPRINT_URL_PATH
 from generator.posts import MARKDOWN_EXTENSIONS, read_all
 from tests.conftest import copy_example, run_cli
+from tests.support import browser as browser_support
 from tests.test_council import DAY, add_ledger_mix, assert_accessible, served_build, soup
 from tests.test_shortlinks import QUOTING_POST
 
@@ -162,6 +163,30 @@ def test_every_chart_is_named_and_has_its_table_beside_it(report):
             assert values == [tr.find("td").get_text(strip=True) for tr in table.select("tbody tr")]
 
 
+def test_each_chart_names_every_highest_bar_in_plain_english(report):
+    _, site, _ = report
+    pages = [site / REPORT / "index.html", *sorted((site / REPORT).glob("*/index.html"))]
+    ties = 0
+    for path in pages:
+        page = soup(path)
+        assert not re.search(r"\b1 posts\b", page.get_text(" ")), path
+        for svg in page.select("svg.chart"):
+            # The chart's own labels (a trend's dates are shorter there than in its table).
+            rows = [(label.get_text(), int(tr.find("td").get_text(strip=True))) for label, tr in
+                    zip(svg.select("text.label"), svg.find_parent(class_="chart-and-table").select("tbody tr"),
+                        strict=True)]
+            top = max(value for _, value in rows)
+            if not top:
+                continue
+            peaks = [label for label, value in rows if value == top]
+            ties += len(peaks) > 1
+            names = peaks[0] if len(peaks) == 1 else ", ".join(peaks[:-1]) + " and " + peaks[-1]
+            noun = "post" if top == 1 else "posts"
+            each = " each" if len(peaks) > 1 else ""
+            assert svg.find("desc").get_text().startswith(f"Highest: {names}, {top} {noun}{each}."), (path, rows)
+    assert ties, "the example has charts with tied months or topics"
+
+
 def test_the_downloads_agree_with_each_other(report):
     _, site, url = report
     cohort = soup(site / REPORT / "index.html")
@@ -184,7 +209,7 @@ def test_trends_come_from_the_snapshots(report):
     _, site, _ = report
     page = soup(site / REPORT / "amira-patel" / "index.html")
     dates = [tr.th.get_text(strip=True) for tr in page.select("#trend-caption ~ tbody tr")]
-    assert dates == ["1 October 2026", "25 November 2026"]
+    assert dates == ["1 Oct 2026", "25 Nov 2026"]
     first = [td.get_text(strip=True) for td in page.select("#trend-caption ~ tbody tr")[0].find_all("td")]
     assert first == ["1", "150", "300"], "posts, words and followers (212 + 88) from the snapshot"
 
@@ -262,8 +287,8 @@ def test_the_example_keeps_a_history_with_listening_data(tmp_path):
     assert sorted(p.stem for p in (root / "footprint" / "snapshots").glob("*.json")) == kept
     cohort = soup(site / REPORT / "index.html")
     dates = [tr.th.get_text(strip=True) for tr in cohort.select("#trend-caption ~ tbody tr")]
-    shown = [dt.date.fromisoformat(day).strftime("%-d %B %Y") for day in kept if day < DAY.isoformat()]
-    assert dates == [*shown, "25 November 2026"]
+    shown = [dt.date.fromisoformat(day).strftime("%-d %b %Y") for day in kept if day < DAY.isoformat()]
+    assert dates == [*shown, "25 Nov 2026"]
     latest = max(day for day in kept if day <= DAY.isoformat())
     listening = [c for c in json.loads((root / "footprint" / "snapshots" / f"{latest}.json").read_text())
                  ["councillors"].items() if any("followers" in p for p in c[1]["platforms"].values())]
@@ -271,3 +296,75 @@ def test_the_example_keeps_a_history_with_listening_data(tmp_path):
     for slug, _ in listening:
         caption = soup(site / REPORT / slug / "index.html").select_one("#listening-caption").get_text()
         assert dt.date.fromisoformat(latest).strftime("%-d %B %Y") in caption
+
+
+# --- The report on a phone and a desktop ----------------------------------------------------------
+
+LABEL_SIZES_JS = """() => [...document.querySelectorAll("svg.chart text")].map(
+    t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)"""
+REGIONS_JS = """() => [...document.querySelectorAll(".table-wrap")].map(wrap => ({
+    scrolls: wrap.scrollWidth > wrap.clientWidth + 1,
+    role: wrap.getAttribute("role"),
+    tabindex: wrap.getAttribute("tabindex"),
+    name: (wrap.getAttribute("aria-labelledby") || "").split(" ").filter(Boolean)
+        .map(id => document.getElementById(id).textContent.trim()).join(" "),
+    cue: [...wrap.querySelectorAll(".scroll-cue")].some(c => c.checkVisibility()),
+}))"""
+ALIGNMENT_JS = """() => [...document.querySelectorAll("table.figures")].flatMap(table => {
+    const heads = [...table.querySelectorAll("thead th")];
+    return [...table.querySelectorAll("tbody tr")].flatMap(row => [...row.children].map((cell, i) => [
+        heads[i].textContent.trim(), getComputedStyle(heads[i]).textAlign, getComputedStyle(cell).textAlign]));
+})"""
+PAGES = ["", "amira-patel/"]
+
+
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_the_report_fits_its_column_and_its_tables_say_when_they_scroll(report, browser, width):
+    _, _, url = report
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        for path in PAGES:
+            page.goto(f"{url}{REPORT}/{path}")
+            assert browser_support.wider_than_column(page, "main") == [], path
+            assert not browser_support.has_horizontal_scroll(page), path
+            regions = page.evaluate(REGIONS_JS)
+            if width < 400:
+                assert any(r["scrolls"] for r in regions), "the cohort table is wider than a phone"
+            for region in regions:
+                assert region["role"] == "region" and region["tabindex"] == "0", region
+                assert region["cue"] == region["scrolls"], (path, region)
+                assert ("scrolls sideways" in region["name"]) == region["scrolls"], (path, region)
+            page.locator(".table-wrap").first.focus()
+            assert page.evaluate("document.activeElement.classList.contains('table-wrap')")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_chart_labels_are_at_least_12_px_on_a_phone(report, browser, width):
+    _, _, url = report
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        for path in PAGES:
+            page.goto(f"{url}{REPORT}/{path}")
+            sizes = page.evaluate(LABEL_SIZES_JS)
+            assert sizes and min(sizes) >= 12, (path, min(sizes))
+    finally:
+        context.close()
+
+
+def test_on_a_desktop_dates_stay_on_one_line_and_headings_line_up_with_figures(report, browser):
+    _, _, url = report
+    context = browser.new_context(viewport=browser_support.DESKTOP)
+    page = context.new_page()
+    try:
+        for path in PAGES:
+            page.goto(f"{url}{REPORT}/{path}")
+            dates = browser_support.wrapped_lines(page, "#trend-caption ~ tbody th")
+            assert dates and all(len(lines) == 1 for lines in dates), (path, dates)
+            for heading, heading_align, cell_align in page.evaluate(ALIGNMENT_JS):
+                assert heading_align == cell_align, (path, heading)
+    finally:
+        context.close()

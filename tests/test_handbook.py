@@ -15,12 +15,14 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, Tag
 from pydantic import BaseModel
 
 from generator.admin import ADMIN_URL_PATH, screen_url
+from generator.colours import brand_colours
 from generator.config import Councillor, Programme, load_project
 from generator.exceptions import BuildError
 from generator.handbook import BLOGS_PATH, FOOTPRINT_PATH, STREAMS, build_handbook, settings
@@ -281,11 +283,12 @@ def test_links_to_the_other_parts_of_the_site_use_its_address(fenmarsh: Handbook
     assert fenmarsh.url + FOOTPRINT_PATH in hrefs
     report = fenmarsh.article("footprint").select_one("a.md-button--primary")
     assert report is not None and report["href"] == fenmarsh.url + FOOTPRINT_PATH
-    # Everything else resolves inside the handbook; the blogs, the report and the writing screen come from
-    # other steps.
-    elsewhere = (BLOGS_PATH, FOOTPRINT_PATH, f"{ADMIN_URL_PATH}/")
+    # Everything else resolves inside the handbook; the blogs, the report, council news and the writing
+    # screen come from other steps (the 404 page links to them from the site's root, as it is served at any depth).
+    elsewhere = (BLOGS_PATH, FOOTPRINT_PATH, "news/", f"{ADMIN_URL_PATH}/")
+    root = urlsplit(fenmarsh.url).path
     broken = [b for b in broken_links(fenmarsh.site, fenmarsh.url) if not b.split(": ", 1)[1].startswith(
-        tuple(fenmarsh.url + p for p in elsewhere))]
+        tuple(fenmarsh.url + p for p in elsewhere) + tuple(root + p for p in elsewhere))]
     assert broken == []
 
 
@@ -416,6 +419,15 @@ def test_settings_reference_documents_every_option(fenmarsh: Handbook) -> None:
                     f"{model.__name__}.{name} is missing from the settings reference"
 
 
+def test_settings_reference_names_files_with_placeholders_as_written(fenmarsh: Handbook) -> None:
+    page = fenmarsh.soup("reference/settings")
+    assert page.find("slug") is None, "a '<slug>' placeholder must not become an element"
+    heading = fenmarsh.article("reference/settings").find(id="councillor-yml")
+    assert heading.get_text().strip() == "councillor_blogs/<slug>/councillor.yml"
+    contents = [a.get_text().strip() for a in page.select('nav a[href="#councillor-yml"]')]
+    assert contents and set(contents) == {"councillor_blogs/<slug>/councillor.yml"}
+
+
 def test_settings_reference_says_what_kind_of_value_each_takes(fenmarsh: Handbook) -> None:
     article = fenmarsh.article("reference/settings")
     kinds = {dt.get_text().strip(): dd.find("em").get_text() for dt, dd in
@@ -447,11 +459,43 @@ def test_print_view_contains_every_workshop_and_worksheet(fenmarsh: Handbook) ->
     for page in WORKSHOP_PAGES:
         title = fenmarsh.article(page).find("h1").get_text().strip()
         assert title in titles
-    assert len(article.select(".nc-worksheet")) == 3
+    # The print view prefixes each id with its page's path.
+    assert len(article.select('.nc-worksheet > h3[id^="workshops-"]')) == 3
+    assert len(article.select('.nc-worksheet > h3[id^="trainers-evaluation-"]')) == 4, "the evaluation forms"
     assert len(article.select(".nc-exercise")) == len(exercises(fenmarsh))
     text = " ".join(article.get_text(" ").split())
     for workshop in fenmarsh.programme.cohort.workshops:
         assert workshop.venue in text
+
+
+PRINT_VIEW_JS = """() => ({
+    buttons: [...document.querySelectorAll("button, .md-button")].filter(e => e.checkVisibility())
+        .map(e => e.outerHTML.slice(0, 80)),
+    dead: [...document.querySelectorAll('a[href^="#"]')].map(a => a.getAttribute("href").slice(1))
+        .filter(id => !document.getElementById(decodeURIComponent(id))),
+    titles: [...document.querySelectorAll("article h1, article .nc-cover h1")].filter(e => e.checkVisibility())
+        .map(e => e.textContent.replace("¶", "").trim()),
+    primary: getComputedStyle(document.querySelector("article")).getPropertyValue("--md-primary-fg-color").trim(),
+    logo: [...document.querySelectorAll(".nc-cover img")].filter(e => e.checkVisibility() && e.naturalWidth > 0)
+        .map(e => e.alt),
+})"""
+
+
+def test_the_print_view_is_the_councils_on_paper(fenmarsh: Handbook, browser) -> None:
+    article = fenmarsh.soup("print_page").select_one("article")
+    assert article.find("style") is None, "styles belong in the head"
+    visit = browser_support.open_page(browser, fenmarsh.url + "print_page/")
+    page = visit.page
+    try:
+        page.emulate_media(media="print")
+        found = page.evaluate(PRINT_VIEW_JS)
+        assert found["buttons"] == [], "screen-only buttons on paper"
+        assert found["dead"] == [], "links to nothing in the print view"
+        assert found["titles"].count(fenmarsh.programme.site.title) == 1, "the handbook's title, once"
+        assert found["primary"].lower() == brand_colours(fenmarsh.programme.branding)["primary"].lower()
+        assert found["logo"] == [fenmarsh.programme.branding.logo_alt], "the council's logo on the cover"
+    finally:
+        page.context.close()
 
 
 def test_handouts_print_without_the_site_around_them(fenmarsh: Handbook, browser) -> None:
@@ -480,6 +524,9 @@ PAGE_TYPES = {
     "commands": "reference/commands/",
     "print": "print_page/",
     "not found": "404.html",
+    "trainers": "trainers/evaluation/",
+    "thread": "trainers/heated-thread/",
+    "network guide": "guides/instagram/",
 }
 VIEWPORTS = {"phone": browser_support.PHONE, "ipad": browser_support.IPAD, "desktop": browser_support.DESKTOP}
 
@@ -620,3 +667,145 @@ def test_build_handbook_reports_a_missing_plugin_cleanly(tmp_path: Path) -> None
     (root / "handbook" / "index.md").write_text("# Home\n")
     with pytest.raises(BuildError, match="networked-councillor"):
         build_handbook(load_project(root), tmp_path / "out", "https://example.org/")
+
+
+# -- The page for an address that is not there -----------------------------------------------------
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_a_missing_page_leads_home_and_to_the_councillors(built_example, browser, viewport: str) -> None:
+    _, url = built_example
+    size = {"phone": browser_support.PHONE_390, "desktop": browser_support.DESKTOP}[viewport]
+    context = browser.new_context(viewport=size)
+    page = context.new_page()
+    try:
+        response = page.goto(url + "councillors/nobody/2026/01/an-old-post/")
+        assert response is not None and response.status == 404
+        assert page.locator("h1").inner_text() == "Page not found"
+        assert not browser_support.has_horizontal_scroll(page)
+        violations = browser_support.axe_violations(page)
+        assert violations == [], browser_support.describe(violations)
+        page.get_by_role("link", name="Find your councillor’s blog").click()
+        page.wait_for_url(url + "councillors/")
+        assert page.locator("h1").inner_text() == "Find your councillor’s blog"
+        page.go_back()
+        page.locator("article").get_by_role("link", name="The programme handbook").click()
+        page.wait_for_load_state()
+        assert page.url.rstrip(".") == url
+    finally:
+        context.close()
+
+
+# -- What a trainer needs to run the day --------------------------------------------------------------
+
+def section_text(heading: Tag) -> str:
+    """The words under ``heading``, up to the next heading of its level or above."""
+    stop = {"h2"} if heading.name == "h2" else {"h2", "h3"}
+    body = []
+    for sibling in heading.find_next_siblings():
+        if sibling.name in stop:
+            break
+        body.append(sibling.get_text(" "))
+    return " ".join(" ".join(body).split())
+
+
+STREAM_SECTIONS = ["Who it is for", "Spotting them in the first hour", "How the exercises change for them"]
+
+
+@pytest.mark.parametrize("stream", ["getting-started", "confident", "leading"])
+def test_each_stream_page_tells_a_trainer_how_to_run_it(fenmarsh: Handbook, stream: str) -> None:
+    article = fenmarsh.article(f"streams/{stream}")
+    headings = [h.get_text().strip() for h in article.find_all("h2")]
+    for section in STREAM_SECTIONS:
+        assert section in headings, f"{stream}: no '{section}' section"
+        heading = article.find("h2", string=lambda t, s=section: t and t.strip() == s)
+        assert len(section_text(heading).split()) >= 40, f"{stream}: '{section}' is a line, not guidance"
+    text = fenmarsh.text(f"streams/{stream}")
+    assert len(text.split()) >= 400, len(text.split())
+    for workshop in ("Workshop 1", "Workshop 2", "Workshop 3"):
+        assert workshop in text, f"{stream}: says nothing of how {workshop} changes"
+
+
+def test_each_workshop_has_a_materials_and_room_checklist(fenmarsh: Handbook) -> None:
+    article = fenmarsh.article("trainers/materials")
+    headings = [h.get_text().strip() for h in article.find_all("h2")]
+    for page in WORKSHOP_PAGES:
+        title = fenmarsh.article(page).find("h1").get_text().strip()
+        number = title.split(":")[0]
+        section = next((h for h in headings if h.startswith(number + ":")), None)
+        assert section, f"no checklist for {number}"
+        anchor = article.find("h2", string=lambda t, s=section: t and t.strip() == s)["id"]
+        links = [a["href"] for a in fenmarsh.article(page).select("details a, .admonition a")]
+        assert any(href.endswith(f"trainers/materials/#{anchor}") for href in links), \
+            f"{page}'s trainer notes do not lead to its checklist"
+
+
+def test_exercise_2_3_comes_with_a_thread_to_practise_on(fenmarsh: Handbook) -> None:
+    thread = fenmarsh.article("trainers/heated-thread")
+    posts = [p for p in thread.select(".admonition.example p") if p.find("strong")]
+    assert len(posts) >= 8, "a thread long enough to rise in temperature"
+    assert len({p.find("strong").get_text() for p in posts}) >= 5, "several voices"
+    assert thread.find("blockquote"), "a reply to compare with"
+    exercise = fenmarsh.article("workshops/2-shape").find(id="exercise-2-3").find_parent(class_="nc-exercise")
+    assert any(a["href"].endswith("trainers/heated-thread/") for a in exercise.find_all("a"))
+
+
+def test_there_is_an_evaluation_form_per_workshop_and_for_the_programme(fenmarsh: Handbook) -> None:
+    article = fenmarsh.article("trainers/evaluation")
+    forms = {sheet.find("h3")["id"]: sheet for sheet in article.select(".nc-worksheet")}
+    assert set(forms) == {"evaluation-1", "evaluation-2", "evaluation-3", "programme"}
+    for form in forms.values():
+        assert len(form.select("table.nc-write-in tbody tr")) >= 5
+    # Action learning: the programme form asks what changed, not only whether people enjoyed it.
+    questions = " ".join(forms["programme"].get_text(" ").split()).lower()
+    assert "now" in questions and "differently" in questions
+
+
+def test_beyond_the_programme_guides_officers_on_each_organisational_change(fenmarsh: Handbook) -> None:
+    article = fenmarsh.article("councils")
+    section = article.find(id="beyond-the-programme")
+    changes = [(heading.get_text().strip(), section_text(heading)) for heading in section.find_all_next("h3")]
+    assert len(changes) == 4, [title for title, _ in changes]
+    for title, body in changes:
+        assert "What officers can do" in body and "Signs it is working" in body, title
+        assert len(body.split()) >= 120, title
+
+
+def test_exercise_3_3_gives_officers_and_councillors_a_method(fenmarsh: Handbook) -> None:
+    exercise = fenmarsh.article("workshops/3-influence").find(id="exercise-3-3").find_parent(class_="nc-exercise")
+    assert len(exercise.find_all("li")) >= 4
+    assert len(exercise.get_text(" ").split()) >= 200
+    assert any(a["href"].endswith("councils/#beyond-the-programme") for a in exercise.find_all("a"))
+
+
+@pytest.mark.parametrize("network", ["linkedin", "threads", "instagram"])
+def test_every_network_the_toolkit_shares_to_has_a_guide(fenmarsh: Handbook, network: str) -> None:
+    from generator.networks import NETWORKS
+    from generator.syndication import adapter_class
+
+    text = fenmarsh.text(f"guides/{network}")
+    assert len(text.split()) >= 300
+    nav = [urljoin(fenmarsh.url + "guides/", a["href"]) for a in fenmarsh.soup("guides").select("nav a")]
+    assert fenmarsh.url + f"guides/{network}/" in nav, "the guide is in the navigation"
+    assert "councillor.yml" in text and "platforms" in text, "it says how to list the network"
+    if NETWORKS[network].automated:
+        for secret in adapter_class(network).CREDENTIALS:
+            assert f"_{network.upper()}_{secret}" in text, f"the guide names the {secret} secret"
+    else:
+        assert "share kit" in text.lower()
+
+
+def test_the_trainers_timing_note_is_not_on_the_councillors_handout(harrowdale: Handbook, browser) -> None:
+    visit = browser_support.open_page(browser, harrowdale.url + "workshops/2-shape/")
+    page = visit.page
+    note = page.locator(".admonition.nc-trainer", has_text="booked for 150")
+    try:
+        assert note.is_visible(), "the trainer sees it on screen"
+        page.emulate_media(media="print")
+        assert not note.is_visible(), "the handout leaves it out"
+        page.goto(harrowdale.url + "print_page/")
+        page.emulate_media(media="print")
+        assert page.locator(".admonition.nc-trainer", has_text="booked for 150").is_visible(), \
+            "the trainer's printed handbook keeps it"
+    finally:
+        page.context.close()

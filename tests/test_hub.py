@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
+from bs4 import BeautifulSoup
 
 from generator.blogs import post_path
 from generator.config import load_project
@@ -75,15 +76,23 @@ def expected_posts(root: Path, url: str) -> tuple[list[str], set[str]]:
     return [link for _, link in sorted(shown, reverse=True)], political
 
 
-def hub_links(site: Path) -> list[str]:
-    page = soup(site / "hub" / "index.html")
-    return [a["href"] for a in page.select(".hub-post h3 a")]
+def hub_pages(site: Path, url: str) -> list[BeautifulSoup]:
+    """The hub's pages in order, found by following each page's 'Older posts' link."""
+    pages = [soup(site / "hub" / "index.html")]
+    while (older := pages[-1].select_one('.pagination a[rel="next"]')) is not None:
+        assert older["href"].startswith(url), older["href"]
+        pages.append(soup(site / older["href"].removeprefix(url) / "index.html"))
+    return pages
+
+
+def hub_links(site: Path, url: str) -> list[str]:
+    return [a["href"] for page in hub_pages(site, url) for a in page.select(".hub-post h3 a")]
 
 
 def test_the_hub_lists_the_latest_non_political_posts(hub_site):
     root, site, url = hub_site
     shown, political = expected_posts(root, url)
-    links = hub_links(site)
+    links = hub_links(site, url)
     assert political, "the example has a political post to leave out"
     assert not set(links) & political
     assert links == shown[:40], "newest first, at most 40"
@@ -96,7 +105,7 @@ def test_the_feed_matches_the_page_and_leaves_out_political_posts(hub_site):
     assert not feed.bozo, feed.bozo_exception
     _, political = expected_posts(root, url)
     links = [entry.link for entry in feed.entries]
-    assert links == hub_links(site)
+    assert links == hub_links(site, url)
     assert not set(links) & political
     assert feed.feed.links[0].href == f"{url}hub/"
 
@@ -132,6 +141,36 @@ def test_the_hub_offers_council_news_to_share(hub_site):
     page = soup(site / "hub" / "index.html")
     texts = [p.get_text() for p in page.select(".share-items .share-text")]
     assert texts and all(f"{url}s/" in text for text in texts)
+
+
+def test_the_hub_puts_council_news_first_and_pages_its_posts(hub_site):
+    _, site, url = hub_site
+    pages = hub_pages(site, url)
+    assert len(pages) > 1, "the example has more posts than fit on one page"
+    first = pages[0]
+    sections = [h2["id"] for h2 in first.select("main section > h2")]
+    assert sections == ["items-heading", "posts-heading"], "share-ready council news comes first"
+    for number, page in enumerate(pages, 1):
+        assert 1 <= len(page.select(".hub-post")) <= 10
+        assert f"Page {number} of {len(pages)}" in page.select_one(".pagination").get_text()
+        if number > 1:
+            assert page.select_one("#items-heading") is None
+            assert page.select_one('.pagination a[rel="prev"]') is not None
+
+
+def test_the_hub_is_linked_from_the_councillors_index_and_every_council_page(hub_site):
+    _, site, url = hub_site
+    index = soup(site / "councillors" / "index.html")
+    assert f"{url}hub/" in [a["href"] for a in index.select("main a")]
+    for path in ["councillors/", "news/", "footprint-report/"]:
+        assert f"{url}hub/" in [a["href"] for a in soup(site / path / "index.html").select("footer a")], path
+
+
+def test_the_hub_uses_one_kind_of_apostrophe(hub_site):
+    _, site, _ = hub_site
+    page = soup(site / "hub" / "index.html")
+    for element in page.select("title, header, nav, h1, h2, h3, footer"):
+        assert "'" not in element.get_text(), element.get_text(" ", strip=True)[:80]
 
 
 def test_the_hub_is_accessible(hub_site, browser):

@@ -6,6 +6,7 @@ previews and, in headless Chromium, for WCAG 2.2 A/AA with axe-core at phone, iP
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -20,6 +21,7 @@ from bs4 import BeautifulSoup
 
 from generator.syndication import ledger
 from tests.conftest import REPO, copy_example, run_cli
+from tests.support import browser as browser_support
 from tests.support.browser import (
     DESKTOP,
     IPAD,
@@ -546,3 +548,59 @@ def test_a_pale_council_colour_is_made_readable(tmp_path, browser):
                 violations = axe_violations(visit.page)
                 assert violations == [], describe(violations)
                 visit.page.context.close()
+
+
+# --- long addresses in the sidebar ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["with-javascript", "without-javascript"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_long_handles_and_emails_break_only_before_a_dot_or_at(built_example, browser, width, script):
+    _, url = built_example
+    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=script)
+    page = context.new_page()
+    try:
+        for slug in ["grace-okonkwo", "margaret-ellison", "sian-pryce-jones"]:
+            page.goto(f"{url}councillors/{slug}/")
+            assert browser_support.wider_than_column(page, "aside.councillor") == [], slug
+            for lines in browser_support.wrapped_lines(page, ".contact li, .networks a"):
+                for before, after in itertools.pairwise(lines):
+                    assert before.endswith(" ") or after[:1] in ".@", (slug, lines)
+    finally:
+        context.close()
+
+
+# --- the share kit, in the blog's own frame ------------------------------------------------------
+
+KIT_JS = """() => ({
+    masthead: !!document.querySelector("header.masthead .council-link img"),
+    footer: !!document.querySelector("footer.site-footer"),
+    brand: getComputedStyle(document.documentElement).getPropertyValue("--brand").trim(),
+    link: getComputedStyle(document.querySelector("main .kit-post a")).color,
+    rules: [...document.querySelectorAll("main .kit-post")].slice(0, 1).map(a => getComputedStyle(a).borderTopStyle),
+    hidden: [...document.querySelectorAll("textarea")].filter(t => t.scrollHeight > t.clientHeight + 1).map(t => t.id),
+    text: document.querySelector("main").innerText,
+})"""
+
+
+def rgb(hex_colour: str) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_the_share_kit_looks_like_the_blog_and_shows_all_its_text(built_example, browser, width):
+    _, url = built_example
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{url}councillors/imran-haque/share-kit/")
+        kit = page.evaluate(KIT_JS)
+        assert kit["masthead"] and kit["footer"], "the council's masthead, logo and footer"
+        assert kit["link"] == rgb(kit["brand"]), "links in the council's colour"
+        assert kit["rules"] == ["none"], "one rule between the header and the first post, not two"
+        assert kit["hidden"] == [], "a text box hides the end of its text"
+        assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", kit["text"]), "dates are written for people"
+        assert browser_support.wider_than_column(page, "main") == []
+    finally:
+        context.close()

@@ -110,6 +110,16 @@ def picture(blog: Blog, post: posts_module.Post, blog_address: str) -> dict[str,
     return {"url": f"{blog_address}/{inside}", "name": path.name, "alt": post.meta.image.alt}
 
 
+#: Characters that surely fit on a line of the text box on a 320 px phone, where it is narrowest
+#: (fewer than the width allows, since words wrap whole).
+PHONE_LINE = 24
+
+
+def text_rows(text: str) -> int:
+    """Rows enough to show all of ``text`` on a phone, so no hashtag or link hides below the box."""
+    return 1 + sum(-(-max(len(line), 1) // PHONE_LINE) for line in text.split("\n"))
+
+
 def context(project: Project, blog: Blog, site_url: str, now: dt.datetime | None = None) -> dict[str, Any] | None:
     """What the share kit page shows, or None when the councillor shares nowhere by hand."""
     from generator.blogs import blog_url, post_path
@@ -135,9 +145,10 @@ def context(project: Project, blog: Blog, site_url: str, now: dt.datetime | None
             handle = blog.councillor.platforms[name].handle
             items.append({"network": name, "label": NETWORKS[name].label, "text": message.text,
                           "share_url": share_url(name, message.text, url, handle),
-                          "length": message.length, "limit": message.limit})
+                          "length": message.length, "limit": message.limit, "rows": text_rows(message.text)})
         entries.append({"title": post.meta.title, "url": url, "date": post.date.date().isoformat(),
-                        "slug": post.slug, "items": items, "image": picture(blog, post, address)})
+                        "date_text": f"{post.date:%-d %B %Y}", "slug": post.slug, "items": items,
+                        "image": picture(blog, post, address)})
     return {"networks": [NETWORKS[n].label for n in networks], "posts": entries}
 
 

@@ -22,6 +22,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 320, "height": 640}
+#: A current phone, as the pages were checked by eye.
+PHONE_390 = {"width": 390, "height": 844}
 IPAD = {"width": 820, "height": 1180}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -103,3 +105,45 @@ def describe(violations: list[dict]) -> str:
 def has_horizontal_scroll(page: Page) -> bool:
     """True when the page is wider than the viewport (content cut off on a phone)."""
     return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth + 1")
+
+
+LINES_JS = """(selector) => [...document.querySelectorAll(selector)].map(element => {
+    // Where the browser wrapped each element's text: the characters of each line box, in order.
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    const lines = [];
+    let current = "", top = null, node;
+    while ((node = walker.nextNode())) {
+        for (let i = 0; i < node.length; i++) {
+            const range = document.createRange();
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            const box = range.getClientRects()[0];
+            if (!box) continue;
+            if (top !== null && Math.abs(box.top - top) > box.height / 2) { lines.push(current); current = ""; }
+            current += node.data[i];
+            top = box.top;
+        }
+    }
+    lines.push(current);
+    return lines;
+})"""
+
+
+def wrapped_lines(page: Page, selector: str) -> list[list[str]]:
+    """For each element matching ``selector``, its text as the lines the browser laid it out in."""
+    return page.evaluate(LINES_JS, selector)
+
+
+WIDER_JS = """(selector) => [...document.querySelectorAll(selector)].flatMap(column => {
+    const edge = column.getBoundingClientRect().right + 1;
+    return [...column.querySelectorAll("*")]
+        .filter(e => e.getClientRects().length && e.getBoundingClientRect().right > edge
+                     && !e.closest("[data-scrolls], .table-wrap"))
+        .map(e => e.tagName.toLowerCase() + (e.className ? "." + String(e.className).split(" ")[0] : ""));
+})"""
+
+
+def wider_than_column(page: Page, selector: str) -> list[str]:
+    """Elements inside each ``selector`` column that stick out past its right edge (inside a
+    scrolling region is allowed: that region scrolls, and says so)."""
+    return page.evaluate(WIDER_JS, selector)

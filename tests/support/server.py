@@ -21,6 +21,19 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return str(Path(self.directory) / "__outside_base_path__")
         return super().translate_path("/" + path[len(self.prefix):])
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # As GitHub Pages does: a missing page gets the site's own 404.html, with status 404.
+        page = Path(self.directory) / "404.html"
+        if code != 404 or self.command != "GET" or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 

@@ -39,4 +39,20 @@
       wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table " + (index + 1) + ", scrolls sideways");
     }
   });
+
+  // The share kit's copy buttons: text ready to paste into a network's own app.
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var box = document.getElementById(button.dataset.copy);
+      var status = document.getElementById(button.dataset.copy + "-status");
+      function done() { status.textContent = "Copied"; }
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(box.value).then(done, function () { box.select(); });
+      } else {
+        box.select();
+        box.setSelectionRange(0, box.value.length);
+        if (document.execCommand("copy")) { done(); }
+      }
+    });
+  });
 })();
