@@ -172,7 +172,8 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
             self.pages[file.src_uri] = info
             self._render(markdown, file.src_uri, meta, collecting=info, offset=_body_offset(file, markdown))
             self.exercises += info.exercises
-        nav.items.append(Link("Councillors' blogs", config.site_url + BLOGS_PATH))
+        # Relative, like MkDocs' own links, so the handbook leads to the blogs wherever it is served.
+        nav.items.append(Link("Councillors' blogs", BLOGS_PATH))
         return nav
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -186,6 +187,7 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
             "brand": brand_colours(branding),
             "logo_alt": programme.branding.logo_alt or programme.council.name,
             "blogs_url": config.site_url + BLOGS_PATH,
+            "blogs_path": BLOGS_PATH,
         }
         return env
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -75,15 +76,16 @@ def expected_posts(root: Path, url: str) -> tuple[list[str], set[str]]:
     return [link for _, link in sorted(shown, reverse=True)], political
 
 
-def hub_links(site: Path) -> list[str]:
+def hub_links(site: Path, url: str) -> list[str]:
+    """The hub's links to posts, as the addresses a browser on the served hub would follow."""
     page = soup(site / "hub" / "index.html")
-    return [a["href"] for a in page.select(".hub-post h3 a")]
+    return [urljoin(f"{url}hub/", a["href"]) for a in page.select(".hub-post h3 a")]
 
 
 def test_the_hub_lists_the_latest_non_political_posts(hub_site):
     root, site, url = hub_site
     shown, political = expected_posts(root, url)
-    links = hub_links(site)
+    links = hub_links(site, url)
     assert political, "the example has a political post to leave out"
     assert not set(links) & political
     assert links == shown[:40], "newest first, at most 40"
@@ -96,7 +98,7 @@ def test_the_feed_matches_the_page_and_leaves_out_political_posts(hub_site):
     assert not feed.bozo, feed.bozo_exception
     _, political = expected_posts(root, url)
     links = [entry.link for entry in feed.entries]
-    assert links == hub_links(site)
+    assert links == hub_links(site, url)
     assert not set(links) & political
     assert feed.feed.links[0].href == f"{url}hub/"
 
