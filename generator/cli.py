@@ -72,8 +72,14 @@ def main(verbose: bool) -> None:
               help="Build the council pages as if today were YYYY-MM-DD, e.g. to preview the pre-election period.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="How many processes build the blogs (default: one per core; 1 builds in this process).")
+@click.option("--keep-going", is_flag=True,
+              help="Publish everything that builds; a blog with a mistake keeps its last good version. "
+                   "Exits with status 3 when a blog was kept back.")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --keep-going, where to write what was kept back (default: build-report.txt in the "
+                   "programme folder).")
 def build(root: Path, site_dir: Path | None, base_url: str | None, strict: bool, day: dt.datetime | None,
-          jobs: int | None) -> None:
+          jobs: int | None, keep_going: bool, report_file: Path | None) -> None:
     """Build the handbook, the blogs and the council pages into site/.
 
     Parts whose files have not changed since the last build are reused from .build-cache/.
@@ -81,8 +87,17 @@ def build(root: Path, site_dir: Path | None, base_url: str | None, strict: bool,
     from generator.build import build as run_build
 
     result = run_build(root, site_dir=site_dir, base_url=base_url, strict=strict, day=day.date() if day else None,
-                       jobs=jobs)
+                       jobs=jobs, keep_going=keep_going)
     click.echo(f"Built {result.pages} pages into {result.site_dir}")
+    if keep_going:
+        from generator import kept_back
+
+        kept_back.write_report(result.kept_back, root, report_file or root / kept_back.REPORT_FILE)
+        for line in kept_back.tell_github(result.kept_back, root):
+            click.echo(line)
+        if result.kept_back:
+            click.echo(kept_back.describe(result.kept_back, root), err=True)
+            raise SystemExit(kept_back.KEPT_BACK_STATUS)
 
 
 @main.command()

@@ -50,3 +50,15 @@ def test_only_the_share_job_can_push_and_only_nc_secrets_reach_the_command():
     assert 'startswith("NC_")' in share["run"] and "unset ALL_SECRETS" in share["run"]
     assert "secrets" not in WORKFLOW.read_text().replace("${{ toJSON(secrets) }}", "").replace(
         "repository secrets", "").replace("NC_* secrets", "")
+
+
+def test_a_blog_kept_back_is_deployed_without_then_the_run_fails():
+    """One councillor's mistake: everyone else's posts are deployed, then the run is marked failed."""
+    jobs = load()["jobs"]
+    build = next(s for s in jobs["build"]["steps"] if s.get("id") == "site")
+    assert "councillor build --keep-going" in build["run"] and '"$status" = 3' in build["run"]
+    assert jobs["build"]["outputs"]["kept_back"] == "${{ steps.site.outputs.kept_back }}"
+    report = jobs["kept-back"]
+    assert report["needs"] == ["build", "deploy"] and "needs.build.outputs.kept_back == 'true'" in report["if"]
+    assert "exit 1" in runs(report)
+    assert "--keep-going" in runs(jobs["rebuild"])
