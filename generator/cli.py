@@ -101,6 +101,40 @@ def build(root: Path, site_dir: Path | None, base_url: str | None, strict: bool,
 
 
 @main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--council-name", default=None, help="The council's full name, e.g. 'Ashby Borough Council'.")
+@click.option("--short-name", default=None, help="A shorter name for headings, e.g. 'Ashby'.")
+@click.option("--council-url", default=None, help="The council's main website, e.g. https://www.ashby.gov.uk/.")
+@click.option("--site-url", default=None,
+              help="Where the site will be published, e.g. https://ashby-council.github.io/councillors/.")
+@click.option("--contact-email", default=None, help="The web team's email, for the accessibility statement.")
+@click.option("--example", is_flag=True, help="Start from the example council instead of an empty one.")
+def init(folder: Path, council_name: str | None, short_name: str | None, council_url: str | None,
+         site_url: str | None, contact_email: str | None, example: bool) -> None:
+    """Start a new council's repository in FOLDER, built with this version of the toolkit.
+
+    Asks for each value not given as an option.
+    """
+    from generator.init import Council
+    from generator.init import init as run_init
+
+    council = None
+    if not example:
+        name = council_name or click.prompt("The council's full name")
+        council = Council(
+            name=" ".join(name.split()),
+            short_name=short_name or click.prompt("A shorter name for headings", default=name.split()[0]),
+            url=council_url or click.prompt("The council's website (https://...)"),
+            site_url=site_url or click.prompt("Where the site will be published (https://...)"),
+            contact_email=contact_email or click.prompt("The web team's email address"),
+        )
+    written = run_init(folder, council, example=example)
+    click.echo(f"Created {folder} with {len(written)} files and folders.")
+    click.echo("Next: check programme.yml, add a blog for each councillor with 'councillor new', "
+               "then 'councillor build'. README.md says how to publish it.")
+
+
+@main.command()
 @root_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
