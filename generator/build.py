@@ -168,6 +168,24 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
     return BuildResult(site_dir=site_dir, site_url=site_url, pages=_pages(written), kept_back=kept_back)
 
 
+def due(root: Path, base_url: str | None = None, day: dt.date | None = None) -> list[str]:
+    """The parts a build would make again now (none: the last build is still the site to publish).
+
+    The same test the build makes before reusing a part: its inputs' key, and any post, page or
+    council item dated after the last build that has since fallen due. It reads only the files'
+    bytes and the build cache, so a scheduled run can stop after it when nothing is due.
+    """
+    project = load_project(root)
+    site_url = site_url_for(project, base_url)
+    kept = cache.PartCache(project.root / WORK_DIR)
+    now = dt.datetime.now(dt.UTC)
+    inputs = cache.Inputs(project, site_url, False, now, day)
+    keys = {cache.HANDBOOK_PART: inputs.handbook(), **{cache.blog_part(b): inputs.blog(b) for b in project.blogs}}
+    keys[cache.COUNCIL_PART] = inputs.council(_blog_states(project, keys, kept, {}))
+    labels = _labels(project)
+    return [labels[part] for part, key in keys.items() if not kept.fresh(part, key, now)]
+
+
 def _blogs_with_problems(project: Project, blogs: list[Blog]) -> dict[str, list[Problem]]:
     """The checks, for --keep-going: each blog's own problems, by part; any other problem stops the build."""
     from generator import blogs as blog_step

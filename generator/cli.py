@@ -101,6 +101,30 @@ def build(root: Path, site_dir: Path | None, base_url: str | None, strict: bool,
 
 
 @main.command()
+@root_option
+@click.option("--base-url", default=None,
+              help="The address the site is built for, as given to 'councillor build' (default: site.url).")
+def due(root: Path, base_url: str | None) -> None:
+    """Say whether a build would change the site: anything edited, or a post or news item fallen due.
+
+    Exits with status 0 when a build is due and 1 when the last build is still the site to publish.
+    Under GitHub Actions it also sets the step output due=true or due=false.
+    """
+    import os
+
+    from generator.build import due as parts_due
+
+    parts = parts_due(root, base_url)
+    click.echo(f"Due: {', '.join(parts)}." if parts else "Nothing is due: the last build is still the site to publish.")
+    output = os.environ.get("GITHUB_OUTPUT")
+    if output:
+        with open(output, "a", encoding="utf-8") as f:
+            f.write(f"due={'true' if parts else 'false'}\n")
+    if not parts:
+        raise SystemExit(1)
+
+
+@main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--council-name", default=None, help="The council's full name, e.g. 'Ashby Borough Council'.")
 @click.option("--short-name", default=None, help="A shorter name for headings, e.g. 'Ashby'.")
