@@ -332,6 +332,8 @@ def councillor_context(project: Project, blog: Blog, site_url: str) -> dict[str,
         "phone": c.contact.phone,
         "surgeries": [s.model_dump() for s in c.surgeries],
         "photo": f"{blog_url(site_url, blog.slug)}/{photo_name(blog)}" if c.photo else None,
+        # The photo's file in the blog's folder, for the blog's own pages to link relatively.
+        "photo_file": photo_name(blog) if c.photo else None,
         "url": blog_url(site_url, blog.slug) + "/",
         "platforms": [
             {"name": name, "label": NETWORKS[name].label, "handle": p.handle,
@@ -355,6 +357,12 @@ def pelican_settings(project: Project, blog: Blog, output: Path, site_url: str) 
         "THEME": str(toolkit_dir(project.root) / "themes" / "blog"),
         "SITENAME": f"{blog.councillor.name}, {blog.councillor.ward} ward",
         "SITEURL": siteurl,
+        # Each page reaches the blog's files by a relative address (Pelican then sets SITEURL per page),
+        # so a copy served anywhere (a preview, a staging address) is whole; SITE_ADDRESS is kept for
+        # the addresses that must be absolute: canonical, Open Graph, feeds and the sitemap.
+        "RELATIVE_URLS": True,
+        "SITE_ADDRESS": siteurl,
+        "SITE_ROOT": "../" * (BLOGS_URL_PATH.count("/") + 2),
         "FEED_DOMAIN": siteurl,
         "TIMEZONE": programme.site.timezone,
         "DEFAULT_LANG": programme.site.language,
@@ -410,10 +418,11 @@ def pelican_settings(project: Project, blog: Blog, output: Path, site_url: str) 
         "COUNCIL": {"name": programme.council.name, "display_name": programme.council.display_name,
                     "url": programme.council.url},
         "BRAND": brand,
-        "LOGO_URL": f"{site_url}assets/{Path(programme.branding.logo).name}" if programme.branding.logo else None,
+        # Paths from the site's root: the theme puts ROOT (the way up from the page) in front.
+        "LOGO_PATH": f"assets/{Path(programme.branding.logo).name}" if programme.branding.logo else None,
         "LOGO_ALT": programme.branding.logo_alt or programme.council.name,
         "HANDBOOK_URL": site_url,
-        "COUNCILLORS_URL": f"{site_url}{BLOGS_URL_PATH}/",
+        "COUNCILLORS_PATH": f"{BLOGS_URL_PATH}/",
         # {post slug: [{"label": "Mastodon", "url": ...}]}: where each post was shared, filled in by syndication.
         "SYNDICATION_LINKS": syndication_links(blog.folder),
         # {post slug: {"counts": [...], "replies": [...]}}: what came back, and the replies the councillor approved.

@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ from generator.exceptions import BuildError, ConfigError, Problem
 from generator.logs import recorded
 
 if TYPE_CHECKING:
+    from generator.kept_back import KeptBack
     from generator.shortlinks import Item
 
 log = logging.getLogger("generator")
@@ -34,6 +35,8 @@ class BuildResult:
     site_dir: Path
     site_url: str
     pages: int
+    #: With --keep-going: the blogs that did not build, published as they last built.
+    kept_back: list[KeptBack] = field(default_factory=list)
 
 
 def site_url_for(project: Project, base_url: str | None) -> str:
@@ -64,7 +67,8 @@ def _strict_warnings(strict: bool) -> Iterator[list[logging.LogRecord]]:
 
 
 def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
-          strict: bool = False, day: dt.date | None = None, jobs: int | None = None) -> BuildResult:
+          strict: bool = False, day: dt.date | None = None, jobs: int | None = None,
+          keep_going: bool = False) -> BuildResult:
     """Build the whole site for the programme in ``root``; ``site/`` changes only on success.
 
     ``day`` is the date the council pages treat as today (default: today), e.g. to see the
@@ -74,6 +78,9 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
     A part (the handbook, a blog, the council pages) whose inputs have not changed since it
     was last built is reused from ``.build-cache`` (see ``generator.cache``), and only the
     parts that changed are replaced in ``site/``.
+
+    ``keep_going``: a blog with a problem does not stop the build; it is published as it last
+    built (``generator.kept_back``) and listed in the result. Any other problem still stops it.
     """
     parallel.forget_pelican_state()
     project = load_project(root)
@@ -106,6 +113,11 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
 
     stale_blogs = [b for b in project.blogs if cache.blog_part(b) in stale]
     kept.forget([*keys, cache.COUNCIL_PART])
+    failed: dict[str, list[Problem]] = {}
+    if keep_going:
+        failed = _blogs_with_problems(project, stale_blogs)
+        stale = [part for part in stale if part not in failed]
+        stale_blogs = [b for b in stale_blogs if cache.blog_part(b) not in failed]
     pending: dict[str, tuple[dt.datetime, ...]] = {}
     with _strict_warnings(strict) as warnings:
         council_seconds: list[float] = []
@@ -138,25 +150,65 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
 
         # Before the workers start, so that they inherit what the last build read (with fork).
         cache.load_read_memo(work_dir)
-        _build_parts(project, stale, kept, keys, pending, site_url, strict, jobs, check_then_build_council_pages)
+        _build_parts(project, stale, kept, keys, pending, site_url, strict, jobs, check_then_build_council_pages,
+                     failed if keep_going else None)
         if council_to_build:
             build_council_pages()
         if not admin_fresh:
             _build_admin(project, kept, keys[cache.ADMIN_PART], site_url)
         for seconds in council_seconds:
             log.info("Built the council pages in %.1f s", seconds)
+    kept_back: list[KeptBack] = []
+    if failed:
+        from generator.kept_back import restore
+
+        kept_back = restore(project, failed, kept, keys, labels, site_dir, {part: _prefix(part) for part in failed})
     parts = [publish.Part(kept.folder(part), _prefix(part), labels[part]) for part in labels]
     with progress.stage("Publishing", 0, lambda s: f"Published {site_dir} in {s:.1f} s"):
         written = publish.publish(parts, _by_label(keys, labels), site_dir, record)
     cache.save_read_memo(work_dir)
     log.debug("Built %d files into %s for %s", len(written), site_dir, site_url)
-    return BuildResult(site_dir=site_dir, site_url=site_url, pages=_pages(written))
+    return BuildResult(site_dir=site_dir, site_url=site_url, pages=_pages(written), kept_back=kept_back)
+
+
+def due(root: Path, base_url: str | None = None, day: dt.date | None = None) -> list[str]:
+    """The parts a build would make again now (none: the last build is still the site to publish).
+
+    The same test the build makes before reusing a part: its inputs' key, and any post, page or
+    council item dated after the last build that has since fallen due. It reads only the files'
+    bytes and the build cache, so a scheduled run can stop after it when nothing is due.
+    """
+    project = load_project(root)
+    site_url = site_url_for(project, base_url)
+    kept = cache.PartCache(project.root / WORK_DIR)
+    now = dt.datetime.now(dt.UTC)
+    inputs = cache.Inputs(project, site_url, False, now, day)
+    keys = {cache.HANDBOOK_PART: inputs.handbook(), **{cache.blog_part(b): inputs.blog(b) for b in project.blogs}}
+    keys[cache.COUNCIL_PART] = inputs.council(_blog_states(project, keys, kept, {}))
+    labels = _labels(project)
+    return [labels[part] for part, key in keys.items() if not kept.fresh(part, key, now)]
+
+
+def _blogs_with_problems(project: Project, blogs: list[Blog]) -> dict[str, list[Problem]]:
+    """The checks, for --keep-going: each blog's own problems, by part; any other problem stops the build."""
+    from generator import blogs as blog_step
+    from generator import council
+    from generator.kept_back import partition
+
+    # The same checks as validate(), without its warnings, which the build gives once, later.
+    some = project.model_copy(update={"blogs": blogs})
+    by_part, rest = partition(blog_step.validate(some) + council.validate(some), blogs)
+    if rest:
+        raise ConfigError(rest)
+    return by_part
 
 
 def _build_parts(project: Project, stale: list[str], kept: cache.PartCache, keys: dict[str, str],
                  pending: dict[str, tuple[dt.datetime, ...]], site_url: str, strict: bool, jobs: int | None,
-                 meanwhile: Callable[[], None]) -> None:
-    """Build the stale handbook and blogs, in parallel with ``meanwhile``; keep each part as it succeeds."""
+                 meanwhile: Callable[[], None], failed: dict[str, list[Problem]] | None = None) -> None:
+    """Build the stale handbook and blogs, in parallel with ``meanwhile``; keep each part as it succeeds.
+
+    ``failed``: with --keep-going, a blog that fails to build is added here rather than stopping the build."""
     from generator import posts
 
     blogs_by_part = {cache.blog_part(b): b for b in project.blogs}
@@ -193,6 +245,14 @@ def _build_parts(project: Project, stale: list[str], kept: cache.PartCache, keys
                                 readings=readings)
     for outcome in sorted(outcomes, key=lambda o: stale.index(o.job.part)):
         outcome.replay_logs()
+    if failed is not None:
+        for outcome in outcomes:
+            if outcome.job.kind == "blog" and not outcome.ok:
+                blog = blogs_by_part[outcome.job.part]
+                failed[outcome.job.part] = outcome.problems or [
+                    Problem(blog.folder, None, outcome.error or "the blog did not build",
+                            "run 'councillor build' on your own machine to see the details")]
+        outcomes = [o for o in outcomes if o.job.part not in failed]
     parallel.raise_failures(outcomes, stale)
 
 

@@ -131,8 +131,10 @@ class Inputs:
         return self._digests[key]
 
     def handbook(self) -> str:
+        # A council's own handbook/ pages replace the installed handbook's (generator.handbook).
+        own = self._memo(("own handbook",), self.project.root, ["handbook"])
         return _key(HANDBOOK_PART, self.common, self.utc_day.isoformat(), self._programme(),
-                    self._toolkit(HANDBOOK_TOOLKIT_INPUTS))
+                    self._toolkit(HANDBOOK_TOOLKIT_INPUTS), own)
 
     def blog(self, blog: Blog) -> str:
         from generator.syndication import listening, responses

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -87,8 +89,14 @@ def _stop_on_sigterm() -> None:
               help="Build the council pages as if today were YYYY-MM-DD, e.g. to preview the pre-election period.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="How many processes build the blogs (default: one per core; 1 builds in this process).")
+@click.option("--keep-going", is_flag=True,
+              help="Publish everything that builds; a blog with a mistake keeps its last good version. "
+                   "Exits with status 3 when a blog was kept back.")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --keep-going, where to write what was kept back (default: build-report.txt in the "
+                   "programme folder).")
 def build(root: Path, site_dir: Path | None, base_url: str | None, strict: bool, day: dt.datetime | None,
-          jobs: int | None) -> None:
+          jobs: int | None, keep_going: bool, report_file: Path | None) -> None:
     """Build the handbook, the blogs and the council pages into site/.
 
     Parts whose files have not changed since the last build are reused from .build-cache/.
@@ -96,8 +104,75 @@ def build(root: Path, site_dir: Path | None, base_url: str | None, strict: bool,
     from generator.build import build as run_build
 
     result = run_build(root, site_dir=site_dir, base_url=base_url, strict=strict, day=day.date() if day else None,
-                       jobs=jobs)
+                       jobs=jobs, keep_going=keep_going)
     click.echo(f"Built {result.pages} pages into {result.site_dir}")
+    if keep_going:
+        from generator import kept_back
+
+        kept_back.write_report(result.kept_back, root, report_file or root / kept_back.REPORT_FILE)
+        for line in kept_back.tell_github(result.kept_back, root):
+            click.echo(line)
+        if result.kept_back:
+            click.echo(kept_back.describe(result.kept_back, root), err=True)
+            raise SystemExit(kept_back.KEPT_BACK_STATUS)
+
+
+@main.command()
+@root_option
+@click.option("--base-url", default=None,
+              help="The address the site is built for, as given to 'councillor build' (default: site.url).")
+def due(root: Path, base_url: str | None) -> None:
+    """Say whether a build would change the site: anything edited, or a post or news item fallen due.
+
+    Exits with status 0 when a build is due and 1 when the last build is still the site to publish.
+    Under GitHub Actions it also sets the step output due=true or due=false.
+    """
+    import os
+
+    from generator.build import due as parts_due
+
+    parts = parts_due(root, base_url)
+    click.echo(f"Due: {', '.join(parts)}." if parts else "Nothing is due: the last build is still the site to publish.")
+    output = os.environ.get("GITHUB_OUTPUT")
+    if output:
+        with open(output, "a", encoding="utf-8") as f:
+            f.write(f"due={'true' if parts else 'false'}\n")
+    if not parts:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--council-name", default=None, help="The council's full name, e.g. 'Ashby Borough Council'.")
+@click.option("--short-name", default=None, help="A shorter name for headings, e.g. 'Ashby'.")
+@click.option("--council-url", default=None, help="The council's main website, e.g. https://www.ashby.gov.uk/.")
+@click.option("--site-url", default=None,
+              help="Where the site will be published, e.g. https://ashby-council.github.io/councillors/.")
+@click.option("--contact-email", default=None, help="The web team's email, for the accessibility statement.")
+@click.option("--example", is_flag=True, help="Start from the example council instead of an empty one.")
+def init(folder: Path, council_name: str | None, short_name: str | None, council_url: str | None,
+         site_url: str | None, contact_email: str | None, example: bool) -> None:
+    """Start a new council's repository in FOLDER, built with this version of the toolkit.
+
+    Asks for each value not given as an option.
+    """
+    from generator.init import Council
+    from generator.init import init as run_init
+
+    council = None
+    if not example:
+        name = council_name or click.prompt("The council's full name")
+        council = Council(
+            name=" ".join(name.split()),
+            short_name=short_name or click.prompt("A shorter name for headings", default=name.split()[0]),
+            url=council_url or click.prompt("The council's website (https://...)"),
+            site_url=site_url or click.prompt("Where the site will be published (https://...)"),
+            contact_email=contact_email or click.prompt("The web team's email address"),
+        )
+    written = run_init(folder, council, example=example)
+    click.echo(f"Created {folder} with {len(written)} files and folders.")
+    click.echo("Next: check programme.yml, add a blog for each councillor with 'councillor new', "
+               "then 'councillor build'. README.md says how to publish it.")
 
 
 @main.command()
@@ -210,6 +285,33 @@ def _network_options(command: click.decorators.FC) -> click.decorators.FC:
     return command
 
 
+def _at_a_terminal() -> bool:
+    return click.get_text_stream("stdin").isatty() and click.get_text_stream("stdout").isatty()
+
+
+def ask_contact(name: str) -> tuple[str | None, str | None]:
+    """An email address or a phone number (or both), asked for until at least one is given."""
+    from generator.scaffold import EMAIL, PHONE
+
+    def check(pattern: re.Pattern[str], what: str) -> Callable[[str], str]:
+        def convert(value: str) -> str:
+            value = value.strip()
+            if value and not pattern.match(value):
+                raise click.BadParameter(f"'{value}' is not {what}; try again, or leave it blank")
+            return value
+        return convert
+
+    while True:
+        email = click.prompt("Email for casework (leave blank for none)", default="", show_default=False,
+                             value_proc=check(EMAIL, "an email address"))
+        phone = click.prompt("Phone for casework (leave blank for none)", default="", show_default=False,
+                             value_proc=check(PHONE, "a phone number"))
+        if email or phone:
+            return email or None, phone or None
+        click.echo(f"Residents need a way to reach {name.split()[0] if name.split() else name} about casework: "
+                   "give an email address, a phone number, or both.")
+
+
 @main.command()
 @root_option
 @click.argument("name")
@@ -217,8 +319,9 @@ def _network_options(command: click.decorators.FC) -> click.decorators.FC:
 @click.option("--role", default=None, help="Your role, e.g. 'Cabinet member for environment' (default: Councillor).")
 @click.option("--party", default=None, help="Your party or group, if you want it shown.")
 @click.option("--bio", default=None, help="One or two sentences about you.")
-@click.option("--email", default=None, help="Your public email for casework (never shown as plain text).")
-@click.option("--phone", default=None, help="A public phone number for casework.")
+@click.option("--email", default=None,
+              help="Your public email for casework (never shown as plain text). --email or --phone is needed.")
+@click.option("--phone", default=None, help="A public phone number for casework. --email or --phone is needed.")
 @_network_options
 @click.option("-i", "--interactive", is_flag=True, help="Ask for each setting not given as an option.")
 def new(root: Path, name: str, ward: str | None, role: str | None, party: str | None, bio: str | None,
@@ -232,21 +335,26 @@ def new(root: Path, name: str, ward: str | None, role: str | None, party: str | 
         ward = ward or click.prompt("Ward")
         role = role or click.prompt("Role", default="Councillor")
         party = party or click.prompt("Party or group (leave blank to leave it out)", default="", show_default=False)
-        email = email or click.prompt("Email for casework (leave blank for none)", default="", show_default=False)
-        phone = phone or click.prompt("Phone for casework (leave blank for none)", default="", show_default=False)
+        if not (email or phone):
+            email, phone = ask_contact(name)
         for network_name, network in NETWORKS.items():
             if network_name not in platforms:
                 platforms[network_name] = click.prompt(f"{network.label} ({network.handle_hint}; blank if none)",
                                                        default="", show_default=False)
+    elif not (email or phone) and _at_a_terminal():
+        # Someone typing the command is asked for what a script would be refused without.
+        email, phone = ask_contact(name)
     if not ward:
         raise click.UsageError("Missing option '--ward': the ward this councillor represents.")
+    if not (email or phone):
+        from generator.scaffold import NO_CONTACT
+
+        raise click.UsageError(NO_CONTACT[0].upper() + NO_CONTACT[1:] + ".")
     created = new_blog(root, name, ward, role=role, party=party or None, bio=bio, email=email or None,
                        phone=phone or None, platforms=platforms)
     click.echo(f"Created {created.folder}:")
     for path in created.files:
         click.echo(f"  {path.relative_to(created.folder)}")
-    for problem in created.todo:
-        click.echo(f"Before the next build: {problem}", err=True)
     click.echo(f"Next: check {created.folder / 'councillor.yml'}, then write a post with "
                f"'councillor post {created.folder.name} \"Your title\"'.")
 

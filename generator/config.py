@@ -406,7 +406,8 @@ def logo_problem(root: Path, branding: Branding) -> Problem | None:
 
 def toolkit_dir(root: Path) -> Path:
     """Where mkdocs.yml, handbook/ and themes/ live: the programme folder if it has its own,
-    otherwise the toolkit's checkout, so a second council can reuse the same handbook."""
+    otherwise the ones installed with the toolkit (generator/_toolkit: in a checkout, links to
+    its top-level folders; in an installed wheel, the files themselves)."""
     if (root / "mkdocs.yml").is_file():
         return root
-    return Path(__file__).resolve().parent.parent
+    return Path(__file__).resolve().parent / "_toolkit"

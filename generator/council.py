@@ -17,7 +17,7 @@ from typing import Any
 
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from generator import check, footprint, hub, posts, shortlinks, sitemaps
+from generator import check, footprint, hub, posts, shortlinks, sitemaps, urls
 from generator.blogs import BLOGS_URL_PATH, councillor_context
 from generator.colours import brand_colours
 from generator.config import Blog, Project, load_project, logo_file, toolkit_dir
@@ -41,6 +41,7 @@ def environment(project: Project, templates: BytecodeCache | None = None) -> Env
     env.filters["short_day"] = lambda value: f"{value:%-d %b %Y}" if value else ""
     env.filters["percent"] = lambda value: "" if value is None else f"{round(value * 100)}%"
     env.filters["apostrophes"] = apostrophes
+    env.filters["local"] = urls.local
     return env
 
 

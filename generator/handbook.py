@@ -182,7 +182,24 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
         logo = logo_file(self.programme_path.parent, programme.branding)
         if logo is not None:
             files.append(File.generated(config, f"{ASSETS}/{logo.name}", abs_src_path=str(logo)))
+        self._council_pages(files, config)
         return files
+
+    def _council_pages(self, files: Files, config: MkDocsConfig) -> None:
+        """A council using the installed handbook replaces any page of it, or adds one, with a file
+        of the same name in its own handbook/ folder (as Material's custom_dir does for templates)."""
+        own = self.programme_path.parent / "handbook"
+        # A programme folder with its own mkdocs.yml (this repository, or a copy of it) owns its whole handbook.
+        if (self.programme_path.parent / "mkdocs.yml").is_file() or not own.is_dir():
+            return
+        for path in sorted(own.rglob("*.md")):
+            src_uri = path.relative_to(own).as_posix()
+            if src_uri.startswith(".") or "/." in src_uri:
+                continue
+            existing = files.get_file_from_path(src_uri)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File(src_uri, str(own), config.site_dir, config.use_directory_urls))
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         # Read every page once before any is built, so the stream pages can list the
@@ -194,7 +211,8 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
             self.pages[file.src_uri] = info
             self._render(markdown, file.src_uri, meta, collecting=info, offset=_body_offset(file, markdown))
             self.exercises += info.exercises
-        nav.items.append(Link("Councillors’ blogs", config.site_url + BLOGS_PATH))
+        # Relative, like MkDocs' own links, so the handbook leads to the blogs wherever it is served.
+        nav.items.append(Link("Councillors’ blogs", BLOGS_PATH))
         return nav
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -208,6 +226,7 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
             "brand": brand_colours(branding),
             "logo_alt": programme.branding.logo_alt or programme.council.name,
             "blogs_url": config.site_url + BLOGS_PATH,
+            "blogs_path": BLOGS_PATH,
         }
         return env
 

@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -39,12 +39,14 @@ _quoter.allow_unicode = True
 _quoter.width = 1_000_000
 
 
+NO_CONTACT = ("a blog needs a way for residents to reach the councillor, so nothing was written: give --email, "
+              "--phone or both, or add --interactive to be asked")
+
+
 @dataclass(frozen=True)
 class NewBlog:
     folder: Path
     files: list[Path]
-    #: What the councillor still has to fill in before the site will build.
-    todo: list[Problem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,6 @@ def councillor_yaml(name: str, ward: str, role: str, party: str | None, bio: str
                     since: dt.datetime | None = None) -> str:
     """councillor.yml for a new blog, with a note above each setting for whoever edits it next."""
     q = yaml_scalar
-    first = name.split()[0]
     lines = [
         f"# Settings for {name}'s blog. Lines that start with # are notes: the website ignores them.",
         "# The handbook's settings reference explains every setting.",
@@ -142,13 +143,8 @@ def councillor_yaml(name: str, ward: str, role: str, party: str | None, bio: str
         "# The blog never shows the email address as plain text, so spam robots cannot collect it.",
         "contact:",
     ]
-    if email or phone:
-        lines += [f"  email: {q(email)}" if email else "  # email: ",
-                  f"  phone: {q(phone)}" if phone else "  # phone: "]
-    else:
-        lines += [f"  # Fill in at least one of these before {first}'s blog can be published.",
-                  "  email:",
-                  "  phone:"]
+    lines += [f"  email: {q(email)}" if email else "  # email: ",
+              f"  phone: {q(phone)}" if phone else "  # phone: "]
     lines += [
         "",
         "# Your regular surgeries. Remove the # from the start of these lines and change them;",
@@ -244,11 +240,13 @@ def new_blog(root: Path, name: str, ward: str, *, role: str | None = None, party
     if phone is not None and not PHONE.match(phone.strip()):
         raise CouncillorError(f"--phone '{phone}' is not a phone number")
     email, phone = (email or "").strip() or None, (phone or "").strip() or None
+    if not (email or phone):
+        # A blog residents cannot reach the councillor from would stop every blog's build.
+        raise CouncillorError(NO_CONTACT)
     entries = {network: platform_entry(network, value, name)
                for network, value in (platforms or {}).items() if value and value.strip()}
-    contact = {"email": email, "phone": phone} if (email or phone) else {"email": "placeholder@example.org"}
     _check_councillor({"name": name, "ward": ward, "role": role, "party": party, "bio": bio or "",
-                       "contact": contact, "platforms": dict(entries)}, folder)
+                       "contact": {"email": email, "phone": phone}, "platforms": dict(entries)}, folder)
 
     zone = ZoneInfo(programme.site.timezone)
     now = (now or dt.datetime.now(zone)).astimezone(zone)
@@ -265,14 +263,7 @@ def new_blog(root: Path, name: str, ward: str, *, role: str | None = None, party
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    todo = []
-    if not (email or phone):
-        config = folder / COUNCILLOR_FILE
-        line = next(i for i, text in enumerate(config.read_text(encoding="utf-8").splitlines(), 1)
-                    if text.startswith("contact:"))
-        todo.append(Problem(config, line, "has no email address or phone number for residents yet",
-                            "fill in 'email:' or 'phone:' under 'contact:'; until then the site will not build"))
-    return NewBlog(folder=folder, files=list(files), todo=todo)
+    return NewBlog(folder=folder, files=list(files))
 
 
 def known_blogs(root: Path) -> list[str]:

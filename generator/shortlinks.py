@@ -366,7 +366,7 @@ def write_pages(env: Environment, context: dict[str, Any], output: Path, views: 
         canonical = view.url if view.state == "live" else view.short_url
         _write(output / SHORT_URL_PATH / view.item.code / "index.html",
                env.get_template("shortlink.html").render(**context, view=view, page_url=canonical,
-                                                         news_index=news_index))
+                                                         here=view.short_url, news_index=news_index))
 
 
 def _write(path: Path, text: str) -> None:

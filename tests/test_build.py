@@ -60,7 +60,7 @@ def test_every_expected_page_is_built(project_site):
         home = site / "councillors" / blog.slug
         assert (home / "index.html").is_file()
         assert (home / "about" / "index.html").is_file()
-        assert f"councillors/{blog.slug}/" in index and blog.councillor.name in index
+        assert f'href="{blog.slug}/"' in index and blog.councillor.name in index
         for post in live:
             page = home / post_path(post) / "index.html"
             assert page.is_file(), page

@@ -11,6 +11,7 @@ import shutil
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 import markdown
@@ -142,7 +143,7 @@ def test_each_page_shows_the_figures(report):
         for key, count in want[blog.slug]["months"]:
             label = dt.date.fromisoformat(key + "-01").strftime("%b %Y")
             assert table[label][0] == str(count), (blog.slug, key)
-        links = [a["href"] for a in cohort.select("#cohort-caption ~ tbody a")]
+        links = [urljoin(f"{url}{REPORT}/", a["href"]) for a in cohort.select("#cohort-caption ~ tbody a")]
         assert f"{url}{REPORT}/{blog.slug}/" in links
 
 
@@ -190,7 +191,7 @@ def test_each_chart_names_every_highest_bar_in_plain_english(report):
 def test_the_downloads_agree_with_each_other(report):
     _, site, url = report
     cohort = soup(site / REPORT / "index.html")
-    hrefs = [a["href"] for a in cohort.select(".downloads a")]
+    hrefs = [urljoin(f"{url}{REPORT}/", a["href"]) for a in cohort.select(".downloads a")]
     assert hrefs == [f"{url}{REPORT}/data.csv", f"{url}{REPORT}/data.json"]
     rows = list(csv.DictReader(io.StringIO((site / REPORT / "data.csv").read_text())))
     data = json.loads((site / REPORT / "data.json").read_text())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -78,15 +79,23 @@ def expected_posts(root: Path, url: str) -> tuple[list[str], set[str]]:
 
 def hub_pages(site: Path, url: str) -> list[BeautifulSoup]:
     """The hub's pages in order, found by following each page's 'Older posts' link."""
-    pages = [soup(site / "hub" / "index.html")]
+    pages, address = [soup(site / "hub" / "index.html")], f"{url}hub/"
     while (older := pages[-1].select_one('.pagination a[rel="next"]')) is not None:
-        assert older["href"].startswith(url), older["href"]
-        pages.append(soup(site / older["href"].removeprefix(url) / "index.html"))
+        address = urljoin(address, older["href"])
+        assert address.startswith(url), address
+        pages.append(soup(site / address.removeprefix(url) / "index.html"))
     return pages
 
 
 def hub_links(site: Path, url: str) -> list[str]:
-    return [a["href"] for page in hub_pages(site, url) for a in page.select(".hub-post h3 a")]
+    """The hub's links to posts, as the addresses a browser on the served hub would follow."""
+    links = []
+    address = f"{url}hub/"
+    for page in hub_pages(site, url):
+        links += [urljoin(address, a["href"]) for a in page.select(".hub-post h3 a")]
+        older = page.select_one('.pagination a[rel="next"]')
+        address = urljoin(address, older["href"]) if older is not None else address
+    return links
 
 
 def test_the_hub_lists_the_latest_non_political_posts(hub_site):

@@ -104,9 +104,10 @@ def mastodon_length(text: str, url: str, url_length: int = MASTODON_URL_LENGTH) 
 #: https://docs.x.com/fundamentals/counting-characters
 def x_length(text: str, url: str) -> int:
     # Imported here: twitter-text compiles large expressions on import, which a build never needs.
-    from twitter_text import parse_tweet
+    # The compatibility module imports it without setuptools' pkg_resources.
+    from generator.syndication.twitter_text_compat import parse_tweet_function
 
-    return parse_tweet(text).weightedLength
+    return parse_tweet_function()(text).weightedLength
 
 
 #: Bluesky: at most 300 graphemes and 3,000 UTF-8 bytes in app.bsky.feed.post's text. The

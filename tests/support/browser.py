@@ -37,10 +37,20 @@ def chromium_path() -> str:
     return path
 
 
+#: Records every Content-Security-Policy violation, from before the page's first byte.
+CSP_WATCH_JS = """window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation',
+    e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"""
+
+
 @dataclass
 class Visit:
     page: Page
     requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def csp_violations(self) -> list[str]:
+        return self.page.evaluate("window.__cspViolations || []")
 
     def other_hosts(self) -> set[str]:
         """Hosts other than loopback that the page tried to reach."""
@@ -51,8 +61,10 @@ class Visit:
 def open_page(browser: Browser, url: str, viewport: dict | None = None) -> Visit:
     """Open ``url``, recording every request and blocking any to another host."""
     context = browser.new_context(viewport=viewport or DESKTOP)
+    context.add_init_script(CSP_WATCH_JS)
     page = context.new_page()
     visit = Visit(page)
+    page.on("console", lambda message: visit.console_errors.append(message.text) if message.type == "error" else None)
 
     def route(route, request) -> None:
         visit.requests.append(request.url)

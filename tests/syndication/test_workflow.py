@@ -50,3 +50,30 @@ def test_only_the_share_job_can_push_and_only_nc_secrets_reach_the_command():
     assert 'startswith("NC_")' in share["run"] and "unset ALL_SECRETS" in share["run"]
     assert "secrets" not in WORKFLOW.read_text().replace("${{ toJSON(secrets) }}", "").replace(
         "repository secrets", "").replace("NC_* secrets", "")
+
+
+def test_a_blog_kept_back_is_deployed_without_then_the_run_fails():
+    """One councillor's mistake: everyone else's posts are deployed, then the run is marked failed."""
+    jobs = load()["jobs"]
+    build = next(s for s in jobs["build"]["steps"] if s.get("id") == "site")
+    assert "councillor build --keep-going" in build["run"] and '"$status" = 3' in build["run"]
+    assert jobs["build"]["outputs"]["kept_back"] == "${{ steps.site.outputs.kept_back }}"
+    report = jobs["kept-back"]
+    assert report["needs"] == ["build", "deploy"] and "needs.build.outputs.kept_back == 'true'" in report["if"]
+    assert "exit 1" in runs(report)
+    assert "--keep-going" in runs(jobs["rebuild"])
+
+
+def test_an_hour_with_nothing_due_stops_after_the_quick_check():
+    jobs = load()["jobs"]
+    steps = jobs["build"]["steps"]
+    check = next(s for s in steps if s.get("id") == "due")
+    assert check["if"] == "github.event_name == 'schedule'" and "councillor due" in check["run"]
+    order = [s.get("id") or s.get("uses", "").split("@")[0] for s in steps]
+    assert order.index("due") < order.index("site"), "the check comes before the build"
+    skipped = [s for s in steps if s.get("id") == "site" or s.get("uses", "").startswith("actions/upload-pages")]
+    assert all(s["if"] == "steps.due.outputs.due != 'false'" for s in skipped)
+    assert jobs["build"]["outputs"]["built"] == "${{ steps.due.outputs.due != 'false' }}"
+    assert jobs["deploy"]["if"] == "needs.build.outputs.built == 'true'"
+    # Sharing (and so any sign-in) waits for a deploy: with no deploy, no network is contacted.
+    assert "deploy" in jobs["syndicate"]["needs"] and "if" not in jobs["syndicate"]
