@@ -31,8 +31,6 @@ TYPED_DASHES = re.compile(r"^(?=[-\u2013\u2014]*[\u2013\u2014])[-\u2013\u2014]{1
 #: 'title: “Castle Street: the café”', where curly quotes (which YAML does not know) wrap the
 #: whole value, as iPads type them.
 CURLY_QUOTED = re.compile(r"^([ \t]*(?:-[ \t]+)?(?:[\w-]+:[ \t]+)?)(?:“(.*)”|‘(.*)’)[ \t]*$")
-#: Characters no page or feed can carry; Word and pasted text bring them in unseen.
-CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 #: Word's manual line break (Shift+Enter) and page break, pasted as characters.
 WORD_BREAKS = re.compile(r"[\x0b\x0c]")
 #: A post is a page of text; past this a file is a mistake, or built to slow the build down.
@@ -249,10 +247,10 @@ def forgive(path: Path, text: str) -> tuple[str, list[Problem]]:
     warnings: list[Problem] = []
     lines = text.split("\n")
     for index, line in enumerate(lines):
-        if CONTROL.search(line) or WORD_BREAKS.search(line):
+        if yamlfile.CONTROL.search(line):
             warnings.append(Problem(path, index + 1, "has invisible control characters (often from pasted text); "
                                     "they were left out", "retype the line, or paste it as plain text"))
-            lines[index] = WORD_BREAKS.sub(" ", CONTROL.sub("", line))
+            lines[index] = yamlfile.CONTROL.sub("", WORD_BREAKS.sub(" ", line))
     if lines and TYPED_DASHES.match(lines[0]):
         closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---" or TYPED_DASHES.match(lines[i])),
                        None)

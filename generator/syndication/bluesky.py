@@ -73,6 +73,7 @@ from generator.syndication.compose import (
     bluesky_display,
     bluesky_length,
 )
+from generator.syndication.pictures import flattened
 
 log = logging.getLogger("generator.syndication")
 T = TypeVar("T")
@@ -166,7 +167,7 @@ def card_picture(path: Path | None) -> tuple[bytes, str] | None:
             if mime and path.stat().st_size <= THUMB_MAX_BYTES:
                 return path.read_bytes(), mime
             why = "is over 1 MB" if mime else "is not a JPEG, PNG, WebP or GIF"
-            picture = _flattened(ImageOps.exif_transpose(opened))  # phone photos store their rotation separately
+            picture = flattened(ImageOps.exif_transpose(opened))  # phone photos store their rotation separately
     except (OSError, ValueError, Image.DecompressionBombError) as error:
         log.warning("Bluesky: %s could not be read as a picture (%s); the card goes without one", path.name, error)
         return None
@@ -181,16 +182,6 @@ def card_picture(path: Path | None) -> tuple[bytes, str] | None:
                 return out.getvalue(), "image/jpeg"
     log.warning("Bluesky: %s could not be made smaller than 1 MB; the card goes without a picture", path.name)
     return None
-
-
-def _flattened(picture: Image.Image) -> Image.Image:
-    """RGB on white: JPEG has no transparency."""
-    if picture.mode in ("RGBA", "LA", "P", "PA"):
-        picture = picture.convert("RGBA")
-        flat = Image.new("RGB", picture.size, "white")
-        flat.paste(picture, mask=picture.getchannel("A"))
-        return flat
-    return picture.convert("RGB")
 
 
 def wait_from(headers: Mapping[str, str], now: float) -> float | None:

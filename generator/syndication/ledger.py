@@ -37,6 +37,7 @@ as Instagram a post without a picture; never tried).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -205,28 +206,29 @@ class Ledger:
     # --- writing -----------------------------------------------------------------------
 
     def save(self) -> None:
-        """Replace the file atomically: a temporary file in the same folder, flushed to disk, then renamed."""
-        text = json.dumps(self.data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{FILE_NAME}.", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        try:
-            folder = os.open(self.path.parent, os.O_RDONLY)
-        except OSError:
-            return
+        write_json(self.path, self.data)
+
+
+def write_json(path: Path, data: object) -> None:
+    """Replace ``path`` atomically with ``data`` as JSON: a temporary file in the same folder, flushed
+    to disk, then renamed, so a crash leaves the old file or the new one, never half of either."""
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    with contextlib.suppress(OSError):
+        folder = os.open(path.parent, os.O_RDONLY)
         try:
             os.fsync(folder)  # the rename itself must reach the disk too
-        except OSError:
-            pass
         finally:
             os.close(folder)
 

@@ -36,11 +36,11 @@ import contextlib
 import datetime as dt
 import fcntl
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from generator.syndication import ledger
 
 FILE_NAME = "listening.json"
 FORMAT = 1
@@ -262,26 +262,7 @@ class Record:
     # --- writing -----------------------------------------------------------------------
 
     def save(self) -> None:
-        """Replace the file atomically: a temporary file in the same folder, flushed to disk, then renamed."""
-        text = json.dumps(self.data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{FILE_NAME}.", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        with contextlib.suppress(OSError):
-            folder = os.open(self.path.parent, os.O_RDONLY)
-            try:
-                os.fsync(folder)  # the rename itself must reach the disk too
-            finally:
-                os.close(folder)
+        ledger.write_json(self.path, self.data)
 
 
 def short_id(rid: str) -> str:

@@ -59,7 +59,7 @@ def fit(path: Path | None, alt: str | None, *, label: str, max_bytes: int, max_p
                     and (max_side is None or max(width, height) <= max_side))
             if fits and mime is not None:
                 return Picture(path.read_bytes(), mime, path.name, description)
-            picture = _flattened(ImageOps.exif_transpose(opened))
+            picture = flattened(ImageOps.exif_transpose(opened))
     except (OSError, ValueError, Image.DecompressionBombError) as error:
         log.warning("%s: %s could not be read as a picture (%s); the post goes without it", label, path.name, error)
         return None
@@ -83,7 +83,7 @@ def fit(path: Path | None, alt: str | None, *, label: str, max_bytes: int, max_p
     return None
 
 
-def _flattened(picture: Image.Image) -> Image.Image:
+def flattened(picture: Image.Image) -> Image.Image:
     """RGB on white: JPEG has no transparency."""
     if picture.mode in ("RGBA", "LA", "P", "PA"):
         picture = picture.convert("RGBA")
