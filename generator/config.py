@@ -99,7 +99,7 @@ class Branding(Model):
     accent_colour: str = Field("#b3261e", pattern=HEX_COLOUR)
     """A second colour for highlights (#rrggbb), adjusted the same way."""
     logo: str | None = None
-    """A logo image, relative to programme.yml (SVG or PNG)."""
+    """A logo image in the branding/ folder beside programme.yml, e.g. branding/logo.svg (SVG or PNG)."""
     logo_alt: str | None = None
     """Text that describes the logo for screen readers (defaults to the council's name)."""
 

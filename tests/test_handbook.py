@@ -48,7 +48,7 @@ branding:
   # Too light for white text: the handbook must darken it rather than use it as given.
   primary_colour: "#f2c300"
   accent_colour: "#3fa7d6"
-  logo: crest.svg
+  logo: branding/crest.svg
   logo_alt: Harrowdale Borough Council crest
 cohort:
   name: Autumn 2027 cohort
@@ -117,7 +117,8 @@ def handbooks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Ha
     second = tmp_path_factory.mktemp("harrowdale") / "programme"
     second.mkdir()
     (second / "programme.yml").write_text(SECOND_COUNCIL, encoding="utf-8")
-    (second / "crest.svg").write_text(CREST, encoding="utf-8")
+    (second / "branding").mkdir()
+    (second / "branding" / "crest.svg").write_text(CREST, encoding="utf-8")
     with ExitStack() as stack:
         yield {"fenmarsh": _build(first, stack), "harrowdale": _build(second, stack)}
 
