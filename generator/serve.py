@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from markupsafe import escape
-from mkdocs.livereload import LiveReloadServer, _timestamp
+from mkdocs.livereload import _SCRIPT_TEMPLATE, LiveReloadServer, _timestamp
 
 from generator.build import SITE_DIR, build
 from generator.config import toolkit_dir
@@ -25,6 +26,9 @@ WATCHED = ["programme.yml", "councillor_blogs", "council_content", "branding", "
 TOOLKIT_WATCHED = ["mkdocs.yml", "handbook", "themes"]
 #: The id of the message shown over every page while the last rebuild has failed.
 ERROR_ID = "councillor-build-error"
+#: The reload script's own address: the blog and council pages allow no inline script (script-src 'self'),
+#: so the script MkDocs would write into each page is served from here instead.
+RELOAD_SCRIPT = "/livereload-script.js"
 
 
 def error_overlay(message: str) -> bytes:
@@ -57,6 +61,13 @@ class PreviewServer(LiveReloadServer):
     first_build_running: bool = False
 
     def _serve_request(self, environ, start_response):  # type: ignore[no-untyped-def]
+        if environ.get("PATH_INFO") == RELOAD_SCRIPT:
+            query = parse_qs(environ.get("QUERY_STRING", ""))
+            script = _SCRIPT_TEMPLATE.substitute(epoch=int(query.get("epoch", ["0"])[0]),
+                                                 request_id=int(query.get("id", ["0"])[0])).encode()
+            start_response("200 OK", [("Content-Type", "text/javascript; charset=utf-8"),
+                                      ("Content-Length", str(len(script))), ("Cache-Control", "no-store")])
+            return [script]
         if self.first_build_running and not environ.get("PATH_INFO", "").startswith("/livereload/"):
             body = self._inject_js_into_html(BUILDING_PAGE, self._visible_epoch)
             start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
@@ -72,7 +83,10 @@ class PreviewServer(LiveReloadServer):
             self._epoch_cond.notify_all()
 
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
-        content = super()._inject_js_into_html(content, epoch)
+        at = content.rfind(b"</body>")
+        at = len(content) if at < 0 else at
+        tag = f'<script src="{RELOAD_SCRIPT}?epoch={epoch}&amp;id={_timestamp()}"></script>'.encode()
+        content = content[:at] + tag + content[at:]
         if self.build_error is None:
             return content
         at = content.find(b">", content.find(b"<body")) + 1 if b"<body" in content else 0
