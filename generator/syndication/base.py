@@ -436,8 +436,10 @@ def _wire_forms(secret: str) -> set[str]:
 
 def check_secret(name: str, value: str) -> str:
     """``value`` if it can be a credential; a value with a space, line break or invisible character was
-    pasted with something else, and would be sent (and could be echoed back) in pieces."""
-    if any(c.isspace() or not c.isprintable() for c in value):
+    pasted with something else, and would be sent (and could be echoed back) in pieces. A password
+    may hold plain spaces; nothing else may."""
+    spaces_allowed = name.endswith("PASSWORD")
+    if any((c.isspace() and not (c == " " and spaces_allowed)) or not c.isprintable() for c in value):
         raise AuthError(f"{name} holds a space, a line break or an invisible character, so it cannot be a token",
                         "copy the token again, with nothing before or after it, and save it as that secret")
     return value

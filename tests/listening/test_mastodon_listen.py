@@ -114,7 +114,8 @@ def test_retry_after_is_honoured_and_a_token_without_read_notifications_only_los
     assert "refused to let this token read" in outcome.detail and "read:notifications" in outcome.fix
     data = record(programme)
     assert f"mastodon:{reply['id']}" in data["responses"], "the replies were still read"
-    assert "refused" in data["faults"]["mastodon"]["message"]
+    # The record keeps the project's words for the fault, never the network's own answer.
+    assert "lacks a permission" in data["faults"]["mastodon"]["message"]
     assert SENTINEL not in listen.describe(report)
 
 

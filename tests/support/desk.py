@@ -104,7 +104,7 @@ def save(page: Page, github: FakeGitHub) -> None:
     page.get_by_role("button", name="Save").click()
     # The stand-in answers inside this process, so wait here for the commit, not for a message
     # that may still be showing from the save before.
-    for _ in range(150):
+    for _ in range(600):  # a busy two-core machine can take a while to build and send the commit
         if len(github.commits) > commits:
             break
         page.wait_for_timeout(100)
