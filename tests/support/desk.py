@@ -85,10 +85,24 @@ def open_collection(page: Page, label: str) -> None:
 def start_post(page: Page, title: str, date: str, summary: str, body: str) -> None:
     """Open a new post and fill in its text; ``date`` as the date field takes it, e.g. 2026-11-20T09:30."""
     page.get_by_role("button", name="Create New Entry").click()
-    page.locator('section.field[data-key-path="title"] input').fill(title)
+    _fill_title(page, title)
     page.locator('section.field[data-key-path="date"] input').first.fill(date)
     page.locator('section.field[data-key-path="summary"] textarea').fill(summary)
     page.locator('section.field[data-key-path="body"] [contenteditable=true]').fill(body)
+    _fill_title(page, title)
+
+
+def _fill_title(page: Page, title: str) -> None:
+    """The new entry's form can still be setting itself up when the first field is typed into, and
+    start again empty: type the title until it stays."""
+    box = page.locator('section.field[data-key-path="title"] input')
+    for _ in range(10):
+        if box.input_value() == title:
+            page.wait_for_timeout(300)
+            if box.input_value() == title:
+                return
+        box.fill(title)
+    assert box.input_value() == title, "the title did not stay in its box"
 
 
 def add_picture(page: Page, picture: Path, description: str) -> None:
@@ -115,8 +129,9 @@ def save(page: Page, github: FakeGitHub) -> None:
 def start_news_item(page: Page, title: str, date: str, department: str, summary: str, body: str) -> None:
     """Open a new council news item and fill in what it needs, as the comms team would."""
     page.get_by_role("button", name="Create New Entry").click()
-    page.locator('section.field[data-key-path="title"] input').fill(title)
+    _fill_title(page, title)
     page.locator('section.field[data-key-path="date"] input').first.fill(date)
     page.locator('section.field[data-key-path="department"] input').fill(department)
     page.locator('section.field[data-key-path="summary"] textarea').fill(summary)
     page.locator('section.field[data-key-path="body"] [contenteditable=true]').fill(body)
+    _fill_title(page, title)
