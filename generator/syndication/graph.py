@@ -8,6 +8,7 @@ https://developers.facebook.com/docs/graph-api/guides/error-handling
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import requests
 
@@ -56,3 +57,12 @@ def earliest(data: dict, *fields: str) -> dt.datetime | None:
     """The earliest of the Unix times in ``fields`` of a token inspection; 0 or absent means never."""
     times = [int(data[f]) for f in fields if isinstance(data.get(f), int) and data[f] > 0]
     return dt.datetime.fromtimestamp(min(times), dt.UTC) if times else None
+
+
+def permalink(adapter: Any, media: str) -> str | None:
+    """A just-published post's address on Threads or Instagram, asked for by its id."""
+    try:
+        return adapter.request("GET", f"{adapter.base()}/{media}", headers=adapter._auth(),
+                               params={"fields": "permalink"}).json().get("permalink")
+    except (Transient, Rejected):
+        return None  # the post exists; the ledger can live without its address

@@ -105,14 +105,7 @@ class InstagramAdapter(Adapter):
         media = str(published.json().get("id") or "")
         if not media:
             raise Transient(f"Instagram has not published the post yet: {published.text[:200]}")
-        return Remote(media, self.permalink(media))
-
-    def permalink(self, media: str) -> str | None:
-        try:
-            return self.request("GET", f"{self.base()}/{media}", headers=self._auth(),
-                                params={"fields": "permalink"}).json().get("permalink")
-        except (Transient, Rejected):
-            return None  # the post exists; the ledger can live without its address
+        return Remote(media, graph.permalink(self, media))
 
     def find(self, message: Message) -> Remote | None:
         """A caption carries no link, so the post is known by its caption, which is this message's text."""

@@ -87,7 +87,7 @@ class ThreadsAdapter(Adapter):
         media = str(published.json().get("id") or "")
         if not media:
             raise Transient(f"Threads has not published the post yet: {published.text[:200]}")
-        return Remote(media, self.permalink(media))
+        return Remote(media, graph.permalink(self, media))
 
     @staticmethod
     def _picture(message: Message) -> Picture | None:
@@ -107,13 +107,6 @@ class ThreadsAdapter(Adapter):
         with Image.open(message.card.image) as opened:  # type: ignore[arg-type]
             width, height = opened.size
         return picture if max(width, height) / max(1, min(width, height)) <= MAX_ASPECT else None
-
-    def permalink(self, media: str) -> str | None:
-        try:
-            return self.request("GET", f"{self.base()}/{media}", headers=self._auth(),
-                                params={"fields": "permalink"}).json().get("permalink")
-        except (Transient, Rejected):
-            return None  # the post exists; the ledger can live without its address
 
     def find(self, message: Message) -> Remote | None:
         user = self.credential("USER_ID")
