@@ -7,7 +7,8 @@ address, ``--strict``), the toolkit's code and the installed packages' versions.
 again and, where it matches, reuses the folder without running Pelican or MkDocs.
 
 A key hashes file contents, not modification times, so a checkout, a copy or a touched
-file never makes a stale part look fresh, nor a fresh one stale.
+file never makes a stale part look fresh, nor a fresh one stale. Nor does it hold where the
+programme folder is: a copy of the folder, cache and all, reuses the parts the original built.
 
 Some output changes with the clock alone: a post dated in the future appears when its time
 comes. Each entry keeps those times (``pending``), and an entry is only fresh until the first.
@@ -111,7 +112,9 @@ class Inputs:
     def __init__(self, project: Project, site_url: str, strict: bool, now: dt.datetime, day: dt.date | None = None):
         self.project = project
         self.toolkit = toolkit_dir(project.root)
-        self.common = f"{toolkit_fingerprint()} {project.root} {site_url} strict={strict}"
+        # Not the programme folder's path: the output depends only on what the files say, so a copy
+        # of the folder (another checkout, a restored CI cache) reuses what the original built.
+        self.common = f"{toolkit_fingerprint()} {site_url} strict={strict}"
         # MkDocs dates its sitemap by the UTC day; the council pages look at the programme's local day.
         self.utc_day = now.astimezone(dt.UTC).date()
         self.local_day = day or now.astimezone(ZoneInfo(project.programme.site.timezone)).date()
