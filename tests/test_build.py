@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import html
 import shutil
 from pathlib import Path
@@ -16,17 +15,11 @@ from generator.config import load_project
 from generator.exceptions import BuildError
 from generator.publish import Part, assemble
 from tests.conftest import REPO, copy_example, run_cli, run_cli_process
+from tests.support.helpers import tree
 from tests.support.links import broken_links
 
 PROJECT_SITE = "https://fenmarsh-council.github.io/networked-councillor/"
 ROOT_SITE = "https://councillors.fenmarsh.example/"
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +117,7 @@ def first_post(blog: Path) -> Path:
                                   "missing picture", "missing picture in the text", "not UTF-8"])
 def test_a_broken_file_leaves_the_last_good_site_untouched(example, what):
     assert run_cli("build", "--root", example).exit_code == 0
-    before = tree_digest(example / "site")
+    before = tree(example / "site")
     blog = example / "councillor_blogs" / "amira-patel"
     if what == "councillor.yml":
         broken = blog / "councillor.yml"
@@ -164,7 +157,7 @@ def test_a_broken_file_leaves_the_last_good_site_untouched(example, what):
     for fragment in expected:
         assert fragment in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
-    assert tree_digest(example / "site") == before
+    assert tree(example / "site") == before
     assert not list(example.glob(".site-staging-*")), "no half-built folder is left behind"
 
 
@@ -190,10 +183,10 @@ def test_an_unreadable_council_colour_warns_and_fails_strict(example):
     relaxed = run_cli_process("build", "--root", example)
     assert relaxed.returncode == 0
     assert relaxed.stderr.count("branding.primary_colour #ffdd00") == 1, "said once, not once per blog"
-    before = tree_digest(example / "site")
+    before = tree(example / "site")
     strict = run_cli_process("build", "--root", example, "--strict")
     assert strict.returncode != 0 and "strict" in strict.stderr
-    assert tree_digest(example / "site") == before
+    assert tree(example / "site") == before
 
 
 def test_two_writers_of_one_path_is_an_error(tmp_path):

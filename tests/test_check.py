@@ -15,6 +15,7 @@ from generator.config import load_project
 from generator.footprint import FOOTPRINT_URL_PATH
 from generator.posts import read_all
 from tests.conftest import copy_example, run_cli, run_cli_process
+from tests.support.helpers import cutoff
 from tests.test_council import DAY, IN_PERIOD, add_ledger_mix, served_build, soup
 
 LONDON = ZoneInfo("Europe/London")
@@ -24,11 +25,11 @@ def falling_short(root: Path, day: dt.date = DAY) -> set[str]:
     """Councillors without a published post, or without a listed network shared to in the 60 days to ``day``."""
     end = dt.datetime.combine(day, dt.time(23, 59, 59), LONDON)
     start = dt.datetime.combine(day - dt.timedelta(days=60), dt.time(), LONDON)
-    cutoff = min(end, dt.datetime.now(dt.UTC))
+    last = cutoff(day)
     short = set()
     for blog in load_project(root).blogs:
         found, _ = read_all(blog.content_dir)
-        has_blog = any(p.meta.status != "draft" and p.date <= cutoff for p in found)
+        has_blog = any(p.meta.status != "draft" and p.date <= last for p in found)
         used = set()
         ledger = blog.folder / "syndication.json"
         if ledger.exists():

@@ -23,6 +23,7 @@ from generator.footprint import FOOTPRINT_URL_PATH
 from generator.posts import MARKDOWN_EXTENSIONS, read_all
 from tests.conftest import copy_example, run_cli
 from tests.support import browser as browser_support
+from tests.support.helpers import cutoff
 from tests.test_council import DAY, add_ledger_mix, assert_accessible, served_build, soup
 from tests.test_shortlinks import QUOTING_POST
 
@@ -39,10 +40,6 @@ EARLIER = {
         "tom-whitaker": {"posts": 3, "words": 700, "days_since_last_post": 21, "two_platforms": False},
     },
 }
-
-
-def cutoff() -> dt.datetime:
-    return min(dt.datetime.combine(DAY, dt.time(23, 59, 59), LONDON), dt.datetime.now(dt.UTC))
 
 
 def words_in(body: str) -> int:
@@ -67,7 +64,7 @@ def expected(root: Path) -> dict[str, dict]:
     result = {}
     for blog in load_project(root).blogs:
         found, _ = read_all(blog.content_dir)
-        live = [p for p in found if p.meta.status != "draft" and p.date <= cutoff()]
+        live = [p for p in found if p.meta.status != "draft" and p.date <= cutoff(DAY)]
         months = Counter(f"{p.date.astimezone(LONDON):%Y-%m}" for p in live)
         shares: dict[str, list[int]] = {}
         ledger = blog.folder / "syndication.json"

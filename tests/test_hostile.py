@@ -7,7 +7,6 @@ from outside the programme published, no script in any page or feed, and a bound
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -25,6 +24,7 @@ from hypothesis import strategies as st
 from generator import posts
 from generator.blogs import FrontMatterReader
 from tests.conftest import copy_example, run_cli
+from tests.support.helpers import tree
 
 BLOG = "grace-okonkwo"
 #: Generous for a one-blog programme on a busy two-core machine; a parser running away takes hours.
@@ -45,11 +45,6 @@ def small_programme(dest: Path) -> Path:
     # A file outside the programme that no build may publish, whatever a setting names.
     (dest.parent / "secret.txt").write_text(SECRET_FILE_TEXT)
     return root
-
-
-def digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def blog(root: Path) -> Path:
@@ -230,7 +225,7 @@ REFUSED: list[tuple[str, Callable[[Path], None], str, str]] = [
 def test_hostile_input_is_refused_with_its_file_and_site_left_alone(tmp_path, change, word, names):
     root = small_programme(tmp_path / "programme")
     change(root)
-    before = digest(root / "site")
+    before = tree(root / "site")
     start = time.monotonic()
     result = run_cli("build", "--root", root, "--jobs", "1")
     elapsed = time.monotonic() - start
@@ -239,7 +234,7 @@ def test_hostile_input_is_refused_with_its_file_and_site_left_alone(tmp_path, ch
     assert word.lower() in result.output.lower(), result.output
     assert "unexpected problem" not in result.output
     assert "Traceback" not in result.output
-    assert digest(root / "site") == before, "a refused build must leave site/ as it was"
+    assert tree(root / "site") == before, "a refused build must leave site/ as it was"
     assert elapsed < TIME_LIMIT
 
 
@@ -384,7 +379,7 @@ def test_an_interrupted_build_leaves_no_process_and_the_site_as_it_was(tmp_path,
     root = copy_example(tmp_path / "programme")
     (root / "site").mkdir()
     (root / "site" / "index.html").write_text("<p>the last good site</p>\n")
-    before = digest(root / "site")
+    before = tree(root / "site")
     process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--root", str(root), "--jobs", "2"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
@@ -401,7 +396,7 @@ def test_an_interrupted_build_leaves_no_process_and_the_site_as_it_was(tmp_path,
             time.sleep(0.1)
         assert _session_processes(process.pid) == [], "a worker outlived the build"
         assert process.returncode != 0
-        assert digest(root / "site") == before
+        assert tree(root / "site") == before
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)

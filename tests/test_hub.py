@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin
-from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
@@ -16,6 +15,7 @@ from generator.blogs import post_path
 from generator.config import load_project
 from generator.posts import read_all
 from tests.conftest import copy_example
+from tests.support.helpers import cutoff
 from tests.test_council import DAY, IN_PERIOD, assert_accessible, served_build, soup
 
 HOSTILE = (
@@ -35,12 +35,6 @@ POLITICAL = (
     '---\ntitle: Why our group voted against the cuts\ndate: 2026-11-24 20:00\npolitical: true\n'
     'summary: Our group stood up for residents.\n---\nA party view on the budget.\n'
 )
-
-
-def cutoff(day: dt.date) -> dt.datetime:
-    """The latest post time a build dated ``day`` includes: the end of that day, or now if sooner."""
-    end = dt.datetime.combine(day, dt.time(23, 59, 59), ZoneInfo("Europe/London"))
-    return min(end, dt.datetime.now(dt.UTC))
 
 
 def add_posts(root: Path) -> None:

@@ -7,7 +7,6 @@ Every shortcut here is checked against the slow, obvious build of the same files
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import threading
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 
 from generator import posts
 from tests.conftest import REPO, copy_example, run_cli, run_cli_process
+from tests.support.helpers import tree
 
 SITE_URL = "https://fenmarsh-council.github.io/networked-councillor/"
 BLOG = Path("councillor_blogs") / "amira-patel"
@@ -44,11 +44,6 @@ def programme(toolkit: Path, dest: Path) -> Path:
 @pytest.fixture
 def example(toolkit, tmp_path) -> Path:
     return programme(toolkit, tmp_path / "programme")
-
-
-def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def build(root: Path, *options: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import copy_example, run_cli_process
+from tests.support.helpers import tree
 
 BROKEN = "amira-patel"
 FINE = "tom-whitaker"
@@ -29,10 +30,6 @@ date: 2026-11-06 09:00
 ---
 The crossing outside the school on Abbey Road has been approved.
 """
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture

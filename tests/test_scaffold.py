@@ -17,6 +17,7 @@ from generator.cli import main
 from generator.config import Councillor, load_blog, slugify
 from generator.scaffold import yaml_scalar
 from tests.conftest import REPO, run_cli, run_cli_process
+from tests.support.helpers import tree
 
 EMAIL = "jane.smith@councillors.fenmarsh.example"
 
@@ -28,10 +29,6 @@ def blogs(root: Path) -> Path:
 def new(root: Path, name: str = "Jane Smith", *extra: str, ward: str = "Castle"):
     # "--" so that a name starting with "-" is still a name.
     return run_cli("new", "--ward", ward, "--root", root, *extra, "--", name)
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def line_of(path: Path, start: str) -> int:

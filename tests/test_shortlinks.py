@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from urllib.parse import urljoin
 import pytest
 
 from tests.conftest import copy_example, run_cli, run_cli_process
+from tests.support.helpers import tree
 from tests.test_council import DAY, assert_accessible, served_build, soup
 
 QUOTING_POST = (
@@ -103,17 +103,12 @@ def test_a_councillor_can_quote_an_item_in_one_line(linked):
     assert "[[council:" not in post.get_text()
 
 
-def digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def test_short_links_stay_the_same_across_builds_and_edits(tmp_path):
     root = copy_example(tmp_path / "programme")
     site_url = "https://fenmarsh-council.github.io/networked-councillor/"
     assert run_cli("build", "--root", root, "--base-url", site_url, "--date", DAY.isoformat()).exit_code == 0
     first = sorted(p.parent.name for p in (root / "site" / "s").glob("*/index.html"))
-    first_pages = digest(root / "site" / "s")
+    first_pages = tree(root / "site" / "s")
     item = root / "council_content" / "2026-11-06-budget-consultation.md"
     item.write_text(item.read_text().replace("title: Have your say on next year's budget",
                                              "title: Last chance to comment on the budget"))
@@ -121,7 +116,7 @@ def test_short_links_stay_the_same_across_builds_and_edits(tmp_path):
     assert run_cli("build", "--root", root, "--base-url", site_url, "--date", DAY.isoformat()).exit_code == 0
 
     assert sorted(p.parent.name for p in (root / "site" / "s").glob("*/index.html")) == first
-    again = digest(root / "site" / "s")
+    again = tree(root / "site" / "s")
     assert {k for k in first_pages if first_pages[k] != again[k]} == {"budget/index.html"}
     assert "Last chance to comment" in (root / "site" / "s" / "budget" / "index.html").read_text()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,6 +12,7 @@ from generator.config import load_project
 from generator.footprint import FOOTPRINT_URL_PATH
 from generator.posts import read_all
 from tests.conftest import copy_example, run_cli
+from tests.support.helpers import cutoff
 from tests.test_footprint import words_in
 from tests.test_shortlinks import QUOTING_POST
 
@@ -39,11 +39,10 @@ def test_the_report_takes_its_word_counts_from_the_blog_build(tmp_path, monkeypa
     assert rendered_by_the_report == []
     report = json.loads((root / "site" / FOOTPRINT_URL_PATH / "data.json").read_text())
     got = {c["slug"]: c["words"] for c in report["councillors"]}
-    cutoff = min(dt.datetime.now(dt.UTC),
-                 dt.datetime.combine(dt.date.fromisoformat(DAY), dt.time(23, 59, 59), ZoneInfo("Europe/London")))
+    last = cutoff(dt.date.fromisoformat(DAY))
     want = {}
     for blog in load_project(root).blogs:
-        live = [p for p in read_all(blog.content_dir)[0] if not p.is_draft and p.date <= cutoff]
+        live = [p for p in read_all(blog.content_dir)[0] if not p.is_draft and p.date <= last]
         want[blog.slug] = sum(words_in(p.body) for p in live)
     assert got == want
     assert want["amira-patel"] > 0

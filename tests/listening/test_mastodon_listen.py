@@ -14,6 +14,7 @@ import pytest
 from generator.syndication import listen, responses
 from tests.conftest import REPO, run_cli
 from tests.listening.conftest import RESIDENT_TOKENS
+from tests.support.helpers import Sleeps
 from tests.syndication.conftest import SENTINEL, fault, make_programme, mastodon_env
 
 CRASH = Path(__file__).with_name("crash_listen.py")
@@ -90,11 +91,6 @@ def test_replies_favourites_boosts_and_mentions_are_recorded_once(tmp_path, mast
     listed = run_cli("replies", "amira-patel", "--root", programme.root)
     assert "Jo Resident (@jo)" in listed.output and "reply to flood-wardens-wanted" in listed.output
     assert "mention" in listed.output and "streetlight" in listed.output
-
-
-class Sleeps(list):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
 
 
 def test_retry_after_is_honoured_and_a_token_without_read_notifications_only_loses_mentions(

@@ -12,6 +12,7 @@ import responses
 from generator.syndication import ledger, listen
 from tests.conftest import run_cli
 from tests.listening import payloads as P
+from tests.support.helpers import Sleeps
 from tests.syndication.conftest import SENTINEL, make_programme
 
 PLATFORMS = ("  facebook: CllrAmiraPatel\n  threads: amirapatel\n  x:\n    handle: amirapatel\n    syndicate: true\n"
@@ -21,11 +22,6 @@ ENV = {"NC_AMIRA_PATEL_FACEBOOK_PAGE_ID": P.FB_PAGE, "NC_AMIRA_PATEL_FACEBOOK_TO
        "NC_AMIRA_PATEL_THREADS_TOKEN": SENTINEL, "NC_AMIRA_PATEL_THREADS_API_BASE": P.TH_BASE}
 SLUGS = {"2026-10-20-bin-collections-change.md": "bin-collections-change-in-march",
          "2026-11-02-flood-wardens.md": "flood-wardens-wanted"}
-
-
-class Sleeps(list):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
 
 
 @pytest.fixture

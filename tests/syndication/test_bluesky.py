@@ -37,6 +37,7 @@ from generator.syndication import base, bluesky
 from generator.syndication.compose import BLUESKY_MAX_BYTES, BLUESKY_MAX_GRAPHEMES, ELLIPSIS, bluesky_display
 from generator.syndication.runner import describe, run
 from tests.conftest import REPO, run_cli
+from tests.support.helpers import Sleeps
 from tests.syndication.conftest import make_programme
 
 if TYPE_CHECKING:
@@ -234,11 +235,6 @@ def wire(monkeypatch: pytest.MonkeyPatch) -> Wire:
     made = Wire()
     monkeypatch.setattr(bluesky, "make_request", lambda: Request(timeout=base.REQUEST_TIMEOUT, transport=made))
     return made
-
-
-class Sleeps(list):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
 
 
 @pytest.fixture

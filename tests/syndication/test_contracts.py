@@ -18,6 +18,7 @@ import requests
 from generator.syndication import ledger
 from generator.syndication.compose import x_length
 from generator.syndication.runner import describe, run
+from tests.support.helpers import Sleeps
 from tests.syndication import payloads as P
 from tests.syndication.conftest import SENTINEL, make_programme
 
@@ -45,11 +46,6 @@ ENV = {
     "threads": {"NC_AMIRA_PATEL_THREADS_USER_ID": "1789", "NC_AMIRA_PATEL_THREADS_TOKEN": SENTINEL,
                 "NC_AMIRA_PATEL_THREADS_API_BASE": TH_BASE},
 }
-
-
-class Sleeps(list):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
 
 
 class Killed(BaseException):

@@ -8,9 +8,10 @@ from urllib.parse import parse_qs
 from PIL import Image
 
 from generator.syndication.runner import run
+from tests.support.helpers import Sleeps
 from tests.syndication import payloads as P
 from tests.syndication.conftest import DUE, SENTINEL, SITE_URL, make_programme
-from tests.syndication.test_contracts import Sleeps, calls, responses
+from tests.syndication.test_contracts import calls, responses
 from tests.syndication.test_pictures import ALT, with_picture
 
 IG_BASE = "https://graph.instagram.test/v24.0"

@@ -14,14 +14,10 @@ import pytest
 from generator.exceptions import SyndicationError
 from generator.syndication import base, ledger, mastodon
 from generator.syndication.runner import describe, run
+from tests.support.helpers import Sleeps
 from tests.syndication.conftest import DUE, SENTINEL, fault, mastodon_env, snapshot, statuses
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-
-class Sleeps(list):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
 
 
 def syndicate(programme, env, **kwargs):

@@ -77,7 +77,8 @@ def contract_programme(tmp_path, network):
 
 def contract_run(programme, network):
     from generator.syndication.runner import run
-    from tests.syndication.test_contracts import ENV, Sleeps
+    from tests.support.helpers import Sleeps
+    from tests.syndication.test_contracts import ENV
 
     return run(programme.root, network=network, env=ENV[network], sleep=Sleeps(), clock=lambda: 1_700_000_000.0)
 

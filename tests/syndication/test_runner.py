@@ -6,6 +6,7 @@ import datetime as dt
 
 from generator.syndication import ledger
 from generator.syndication.runner import run
+from tests.support.helpers import Sleeps
 from tests.syndication import payloads as P
 from tests.syndication.conftest import DUE, make_programme
 from tests.syndication.test_contracts import (
@@ -13,7 +14,6 @@ from tests.syndication.test_contracts import (
     FB_BASE,
     PLATFORMS,
     TH_BASE,
-    Sleeps,
     calls,
     no_secret_anywhere,
     responses,

@@ -8,9 +8,10 @@ import pytest
 
 from generator.syndication.runner import describe, run
 from tests.conftest import run_cli
+from tests.support.helpers import Sleeps
 from tests.syndication import payloads as P
 from tests.syndication.conftest import SENTINEL, make_programme
-from tests.syndication.test_contracts import ENV, FB_BASE, LI_BASE, PLATFORMS, Sleeps, responses
+from tests.syndication.test_contracts import ENV, FB_BASE, LI_BASE, PLATFORMS, responses
 
 NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
 DAY = 86_400
