@@ -374,6 +374,14 @@ def _session_processes(session: int) -> list[int]:
     return found
 
 
+def _writing(root: Path) -> bool:
+    """Whether a worker has begun writing a part: its output appears under .build-cache/parts/.new first."""
+    try:
+        return any(p.is_file() for p in (root / ".build-cache" / "parts" / ".new").rglob("*"))
+    except OSError:  # a finished part moved away while we looked
+        return False
+
+
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT])
 def test_an_interrupted_build_leaves_no_process_and_the_site_as_it_was(tmp_path, how):
     root = copy_example(tmp_path / "programme")
@@ -387,8 +395,9 @@ def test_an_interrupted_build_leaves_no_process_and_the_site_as_it_was(tmp_path,
         deadline = time.monotonic() + 60
         while len(_session_processes(process.pid)) < 2 and time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.05)
+        while not _writing(root) and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)
         assert process.poll() is None, "the build ended before it could be interrupted"
-        time.sleep(1.0)
         process.send_signal(how)
         process.wait(timeout=30)
         deadline = time.monotonic() + 10

@@ -78,7 +78,8 @@ def test_serve_keeps_the_last_good_site_when_a_file_breaks(server):
     wait_for(lambda: built(blog))
     yml = root / "councillor_blogs" / "amira-patel" / "councillor.yml"
     yml.write_text(yml.read_text().replace("ward: Castle", "ward: [Castle"))
-    time.sleep(3)
+    # Once the rebuild has failed, every page says so over the last good one.
+    wait_for(lambda: "councillor-build-error" in fetch(blog))
     assert "Amira Patel" in fetch(blog)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,6 +135,43 @@ def fault(server, **rule) -> None:
 
     response = requests.post(f"{server.base_url}/api/v1/_mock/faults", json=rule, timeout=10)
     response.raise_for_status()
+
+
+class HeldRequests:
+    """Requests a fault rule held up (or failed) on the mock server, counted as they finish there.
+
+    A client that gave up on a held request has no answer to wait for: the test waits for the
+    server to finish the request, which is when a late second copy would appear, rather than
+    sleeping past the delay it set.
+    """
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+        from mastodon_mock import faults
+
+        self.finished = 0
+        self._changed = threading.Condition()
+        apply = faults._apply
+
+        async def counted(*args, **kwargs):
+            try:
+                return await apply(*args, **kwargs)
+            finally:
+                with self._changed:
+                    self.finished += 1
+                    self._changed.notify_all()
+
+        monkeypatch.setattr(faults, "_apply", counted)
+
+    def wait(self, count: int = 1, timeout: float = 60.0) -> None:
+        with self._changed:
+            assert self._changed.wait_for(lambda: self.finished >= count, timeout), \
+                f"the server finished {self.finished} of {count} held requests in {timeout:.0f} s"
+
+
+@pytest.fixture
+def held_requests(monkeypatch: pytest.MonkeyPatch) -> HeldRequests:
+    """Count the requests a ``fault`` rule applies to as the mock server finishes them (same process)."""
+    return HeldRequests(monkeypatch)
 
 
 def statuses(server) -> list[dict]:
