@@ -24,10 +24,21 @@ settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_FILES = ["programme.yml", "branding", "councillor_blogs", "council_content", "footprint"]
+#: The address the example is built for when a build names none (programme.yml's site.url).
+EXAMPLE_URL = "https://fenmarsh-council.github.io/networked-councillor/"
+CACHE_DIR = ".build-cache"
+#: What a copy leaves of another folder's build cache: the record of the site/ it published and the
+#: posts it read are the original folder's, by their paths; the parts it built hold for any copy.
+NOT_COPIED_FROM_CACHE = shutil.ignore_patterns("site.json", "posts.pickle")
 
 
-def copy_example(dest: Path) -> Path:
-    """A copy of the example programme (the handbook and themes still come from the toolkit)."""
+def copy_example(dest: Path, cache_from: Path | None = None) -> Path:
+    """A copy of the example programme (the handbook and themes still come from the toolkit).
+
+    ``cache_from``: a built programme (see ``example_build``) whose build cache the copy starts with,
+    so that its first build makes only what the test changed. The cache's files are hard links to
+    the shared, read-only ones: a build never writes a file in place, and a test must not either.
+    """
     dest.mkdir(parents=True, exist_ok=True)
     for name in EXAMPLE_FILES:
         src = REPO / name
@@ -35,7 +46,16 @@ def copy_example(dest: Path) -> Path:
             shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns(".*"))
         elif src.exists():
             shutil.copy2(src, dest / name)
+    if cache_from is not None:
+        shutil.copytree(cache_from / CACHE_DIR, dest / CACHE_DIR, ignore=NOT_COPIED_FROM_CACHE, copy_function=os.link)
     return dest
+
+
+def read_only(folder: Path) -> None:
+    """Make every file under ``folder`` read-only, so a test that writes to a shared build fails at once."""
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            path.chmod(path.stat().st_mode & ~0o222)
 
 
 #: Fixtures that start Chromium, or a real server in another process (Node, PostgreSQL), by the marker
@@ -50,9 +70,34 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(getattr(pytest.mark, marker))
 
 
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example built once per run, by a separate ``python -m generator build`` process, for EXAMPLE_URL.
+
+    Shared: read its site/, never change it (its files are read-only). Its build cache starts
+    every warm copy of the example (``example``, ``copy_example(..., cache_from=...)``).
+    """
+    root = copy_example(tmp_path_factory.mktemp("example-build") / "programme")
+    result = run_cli_process("build", "--root", root, "--base-url", EXAMPLE_URL)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    read_only(root / CACHE_DIR)
+    return root
+
+
 @pytest.fixture
-def example(tmp_path: Path) -> Path:
-    """A private copy of the example programme, safe to edit and build."""
+def example(tmp_path: Path, example_build: Path) -> Path:
+    """A private copy of the example programme, safe to edit and build.
+
+    It starts with the shared build's cache: a build for EXAMPLE_URL makes only what the test
+    changed, and gives the very bytes a build from nothing would (tests/test_incremental.py).
+    """
+    return copy_example(tmp_path / "programme", cache_from=example_build)
+
+
+@pytest.fixture
+def cold_example(tmp_path: Path) -> Path:
+    """A private copy of the example programme without a build cache: its first build makes every part."""
     return copy_example(tmp_path / "programme")
 
 

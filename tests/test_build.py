@@ -14,7 +14,7 @@ from generator.blogs import post_path
 from generator.config import load_project
 from generator.exceptions import BuildError
 from generator.publish import Part, assemble
-from tests.conftest import REPO, copy_example, run_cli, run_cli_process
+from tests.conftest import EXAMPLE_URL, REPO, copy_example, run_cli, run_cli_process
 from tests.support.helpers import tree
 from tests.support.links import broken_links
 
@@ -23,13 +23,10 @@ ROOT_SITE = "https://councillors.fenmarsh.example/"
 
 
 @pytest.fixture(scope="module")
-def project_site(tmp_path_factory) -> tuple[Path, Path]:
-    """The example built by a separate `python -m generator build` process, at a project-site URL."""
-    root = copy_example(tmp_path_factory.mktemp("build") / "programme")
-    result = run_cli_process("build", "--root", root, "--base-url", PROJECT_SITE)
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    return root, root / "site"
+def project_site(example_build) -> tuple[Path, Path]:
+    """The example built by a separate `python -m generator build` process, at a project-site URL; shared, read only."""
+    assert PROJECT_SITE == EXAMPLE_URL
+    return example_build, example_build / "site"
 
 
 def published_posts(root: Path):
@@ -75,8 +72,8 @@ def test_each_blog_has_an_atom_feed_that_parses(project_site):
 
 
 @pytest.mark.parametrize("site_url", [ROOT_SITE, PROJECT_SITE])
-def test_no_broken_internal_links(tmp_path, site_url):
-    root = copy_example(tmp_path / "programme")
+def test_no_broken_internal_links(tmp_path, example_build, site_url):
+    root = copy_example(tmp_path / "programme", cache_from=example_build)
     result = run_cli("build", "--root", root, "--base-url", site_url)
     assert result.exit_code == 0, result.output
     site = root / "site"

@@ -205,8 +205,8 @@ def test_a_share_text_too_long_for_a_post_is_refused(tmp_path):
 # --- The pre-election period -----------------------------------------------------------------
 
 
-def test_the_build_says_when_it_is_in_the_pre_election_period(tmp_path):
-    root = copy_example(tmp_path / "programme")
+def test_the_build_says_when_it_is_in_the_pre_election_period(tmp_path, example_build):
+    root = copy_example(tmp_path / "programme", cache_from=example_build)
     held = sorted(item_front_matter(p).get("code", p.stem[11:]) for p in example_items()
                   if item_front_matter(p).get("allowed_in_pre_election") != "true"
                   and item_front_matter(p)["date"][:10] <= dt.date.today().isoformat())
@@ -238,8 +238,8 @@ def test_the_build_says_when_it_is_in_the_pre_election_period(tmp_path):
     assert f"Held: {', '.join(held)}." in again.stderr
 
 
-def test_outside_the_period_the_build_says_nothing_about_it(tmp_path):
-    root = copy_example(tmp_path / "programme")
+def test_outside_the_period_the_build_says_nothing_about_it(tmp_path, example_build):
+    root = copy_example(tmp_path / "programme", cache_from=example_build)
     result = run_cli_process("build", "--root", root, "--date", DAY.isoformat())
     assert result.returncode == 0, result.stderr
     assert "Pre-election" not in result.stderr

@@ -15,7 +15,7 @@ import markdown
 import pytest
 
 from generator import posts
-from tests.conftest import REPO, copy_example, run_cli, run_cli_process
+from tests.conftest import REPO, copy_example, read_only, run_cli, run_cli_process
 from tests.support.helpers import tree
 
 SITE_URL = "https://fenmarsh-council.github.io/networked-councillor/"
@@ -23,26 +23,48 @@ BLOG = Path("councillor_blogs") / "amira-patel"
 TOOLKIT_FILES = ["mkdocs.yml", "handbook", "themes"]
 
 
-@pytest.fixture
-def toolkit(tmp_path) -> Path:
-    """One copy of the handbook and themes: the checkout's may change while the tests run."""
-    folder = tmp_path / "toolkit"
+def copy_toolkit(folder: Path) -> Path:
     folder.mkdir()
     for name in TOOLKIT_FILES:
         (shutil.copytree if (REPO / name).is_dir() else shutil.copy2)(REPO / name, folder / name)
     return folder
 
 
-def programme(toolkit: Path, dest: Path) -> Path:
+@pytest.fixture
+def toolkit(tmp_path) -> Path:
+    """One copy of the handbook and themes: the checkout's may change while the tests run."""
+    return copy_toolkit(tmp_path / "toolkit")
+
+
+def programme(toolkit: Path, dest: Path, cache_from: Path | None = None) -> Path:
     """The example programme with its own copy of the toolkit's files, which a build then uses."""
-    root = copy_example(dest)
+    root = copy_example(dest, cache_from=cache_from)
     for name in TOOLKIT_FILES:
         (shutil.copytree if (toolkit / name).is_dir() else shutil.copy2)(toolkit / name, root / name)
     return root
 
 
+@pytest.fixture(scope="module")
+def built_programme(tmp_path_factory, example_build) -> Path:
+    """The programme below, built once for these tests (from the shared build's cache, so only its
+    handbook, now its own, is built); shared, read only."""
+    folder = tmp_path_factory.mktemp("incremental")
+    root = programme(copy_toolkit(folder / "toolkit"), folder / "programme", cache_from=example_build)
+    build(root)
+    read_only(root / ".build-cache")
+    return root
+
+
 @pytest.fixture
-def example(toolkit, tmp_path) -> Path:
+def example(toolkit, tmp_path, built_programme) -> Path:
+    """A programme whose first build finds every part already built, as after an earlier build
+    (unless the checkout's toolkit changed since ``built_programme``: then it builds anew)."""
+    return programme(toolkit, tmp_path / "programme", cache_from=built_programme)
+
+
+@pytest.fixture
+def cold_example(toolkit, tmp_path) -> Path:
+    """A programme never built: its first build makes every part."""
     return programme(toolkit, tmp_path / "programme")
 
 
@@ -156,8 +178,8 @@ def test_a_failing_blog_reads_the_same_from_a_worker(example, jobs):
     assert again.returncode != 0 and "did not build cleanly" in again.stderr
 
 
-def test_progress_is_plain_lines_without_a_terminal(example):
-    result = run_cli_process("build", "--root", example)
+def test_progress_is_plain_lines_without_a_terminal(cold_example):
+    result = run_cli_process("build", "--root", cold_example)
     assert result.returncode == 0, result.stderr
     assert "\x1b[" not in result.stderr, "no terminal control codes in a log"
     assert "Built 9 of 9 blogs and the handbook in" in result.stderr
@@ -179,3 +201,15 @@ def test_a_process_running_threads_starts_fresh_workers(toolkit, tmp_path):
     finally:
         stop.set()
     assert tree(root / "site") == expected
+
+
+def test_a_copy_of_a_built_programme_builds_nothing_again(built_programme, tmp_path):
+    """A key holds what the files say, not where the folder is: a copy (another checkout, a cache
+    restored on another machine) reuses every part, and publishes the very same bytes."""
+    copy = tmp_path / "elsewhere" / "programme"
+    shutil.copytree(built_programme, copy, symlinks=True, ignore=shutil.ignore_patterns("site"))
+
+    output = build(copy)
+
+    assert "blogs and the handbook" not in output and "council pages" not in output, output
+    assert tree(copy / "site") == tree(built_programme / "site")

@@ -33,9 +33,9 @@ The crossing outside the school on Abbey Road has been approved.
 
 
 @pytest.fixture
-def council(tmp_path: Path) -> Path:
+def council(tmp_path: Path, example_build: Path) -> Path:
     """The example with two of its councillors, built once as the last good site."""
-    root = copy_example(tmp_path / "programme")
+    root = copy_example(tmp_path / "programme", cache_from=example_build)
     for blog in (root / "councillor_blogs").iterdir():
         if blog.name not in (BROKEN, FINE):
             shutil.rmtree(blog)

@@ -32,8 +32,8 @@ LOADED_JS = """() => ({
 
 
 @pytest.fixture(scope="module")
-def elsewhere(tmp_path_factory: pytest.TempPathFactory):
-    root = copy_example(tmp_path_factory.mktemp("portable") / "programme")
+def elsewhere(tmp_path_factory: pytest.TempPathFactory, example_build: Path):
+    root = copy_example(tmp_path_factory.mktemp("portable") / "programme", cache_from=example_build)
     # Grace's blog has a post with a picture; a photo of her too puts every kind of picture on the pages.
     blog = root / "councillor_blogs" / "grace-okonkwo"
     Image.new("RGB", (96, 96), "#00594f").save(blog / "photo.png")

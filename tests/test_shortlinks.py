@@ -103,8 +103,8 @@ def test_a_councillor_can_quote_an_item_in_one_line(linked):
     assert "[[council:" not in post.get_text()
 
 
-def test_short_links_stay_the_same_across_builds_and_edits(tmp_path):
-    root = copy_example(tmp_path / "programme")
+def test_short_links_stay_the_same_across_builds_and_edits(tmp_path, example_build):
+    root = copy_example(tmp_path / "programme", cache_from=example_build)
     site_url = "https://fenmarsh-council.github.io/networked-councillor/"
     assert run_cli("build", "--root", root, "--base-url", site_url, "--date", DAY.isoformat()).exit_code == 0
     first = sorted(p.parent.name for p in (root / "site" / "s").glob("*/index.html"))
@@ -149,8 +149,8 @@ def test_an_unknown_code_in_a_post_names_the_file_and_line(tmp_path):
     assert not (root / "site").exists()
 
 
-def test_a_code_inside_a_code_block_is_left_alone(tmp_path):
-    root = copy_example(tmp_path / "programme")
+def test_a_code_inside_a_code_block_is_left_alone(tmp_path, example_build):
+    root = copy_example(tmp_path / "programme", cache_from=example_build)
     post = root / "councillor_blogs" / "amira-patel" / "content" / "posts" / "2026-11-21-how-to-quote.md"
     post.write_text("---\ntitle: How to quote council news\ndate: 2026-11-21 10:00\n---\n"
                     "Write this on a line of its own:\n\n```\n[[council:no-such-item]]\n```\n")
