@@ -30,10 +30,10 @@ def copy_toolkit(folder: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def toolkit(tmp_path) -> Path:
+@pytest.fixture(scope="module")
+def toolkit(tmp_path_factory) -> Path:
     """One copy of the handbook and themes: the checkout's may change while the tests run."""
-    return copy_toolkit(tmp_path / "toolkit")
+    return copy_toolkit(tmp_path_factory.mktemp("toolkit") / "toolkit")
 
 
 def programme(toolkit: Path, dest: Path, cache_from: Path | None = None) -> Path:
@@ -45,20 +45,18 @@ def programme(toolkit: Path, dest: Path, cache_from: Path | None = None) -> Path
 
 
 @pytest.fixture(scope="module")
-def built_programme(tmp_path_factory, example_build) -> Path:
-    """The programme below, built once for these tests (from the shared build's cache, so only its
-    handbook, now its own, is built); shared, read only."""
-    folder = tmp_path_factory.mktemp("incremental")
-    root = programme(copy_toolkit(folder / "toolkit"), folder / "programme", cache_from=example_build)
-    build(root)
+def built_programme(toolkit, tmp_path_factory) -> Path:
+    """The programme below after a clean serial build: the site every other build must match,
+    and the cache the tests of a later build start from; shared, read only."""
+    root = programme(toolkit, tmp_path_factory.mktemp("incremental") / "programme")
+    clean_serial_build(root)
     read_only(root / ".build-cache")
     return root
 
 
 @pytest.fixture
 def example(toolkit, tmp_path, built_programme) -> Path:
-    """A programme whose first build finds every part already built, as after an earlier build
-    (unless the checkout's toolkit changed since ``built_programme``: then it builds anew)."""
+    """A programme whose first build finds every part already built, as after an earlier build."""
     return programme(toolkit, tmp_path / "programme", cache_from=built_programme)
 
 
@@ -87,9 +85,9 @@ def edit_and_delete_posts(root: Path) -> None:
     second.unlink()
 
 
-def test_parallel_and_incremental_builds_match_a_clean_serial_build(toolkit, tmp_path):
+def test_parallel_and_incremental_builds_match_a_clean_serial_build(toolkit, tmp_path, built_programme):
     reference = programme(toolkit, tmp_path / "reference")
-    expected = clean_serial_build(reference)
+    expected = tree(built_programme / "site")  # a clean serial build of the same files
 
     root = programme(toolkit, tmp_path / "programme")
     build(root, "--jobs", "2")
@@ -185,12 +183,11 @@ def test_progress_is_plain_lines_without_a_terminal(cold_example):
     assert "Built 9 of 9 blogs and the handbook in" in result.stderr
 
 
-def test_a_process_running_threads_starts_fresh_workers(toolkit, tmp_path):
+def test_a_process_running_threads_starts_fresh_workers(toolkit, tmp_path, built_programme):
     """``serve`` builds while its web server's threads run: forking then could deadlock a worker."""
     from generator import parallel
 
-    reference = programme(toolkit, tmp_path / "reference")
-    expected = clean_serial_build(reference)
+    expected = tree(built_programme / "site")  # a clean serial build of the same files
     root = programme(toolkit, tmp_path / "programme")
     stop = threading.Event()
     server = threading.Thread(target=stop.wait, daemon=True)
