@@ -85,6 +85,13 @@ def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def example_site(example_build: Path) -> tuple[Path, str]:
+    """The shared build's site/ and the address it was built for, for tests that read the pages and
+    need no server (``built_example`` serves a build, for the browser); read only."""
+    return example_build / "site", EXAMPLE_URL
+
+
 @pytest.fixture
 def example(tmp_path: Path, example_build: Path) -> Path:
     """A private copy of the example programme, safe to edit and build.

@@ -603,8 +603,8 @@ def test_plain_mkdocs_build_strict_from_the_repository(tmp_path: Path) -> None:
         assert (tmp_path / "out" / page).is_file(), page
 
 
-def test_whole_site_build_includes_the_handbook_beside_the_blogs(built_example: tuple[Path, str]) -> None:
-    site, url = built_example
+def test_whole_site_build_includes_the_handbook_beside_the_blogs(example_site: tuple[Path, str]) -> None:
+    site, url = example_site
     home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert home.select_one(".md-header") is not None
     blogs = next(a["href"] for a in home.select(".nc-footer a") if a.get_text().strip() == "Councillors' blogs")

@@ -36,8 +36,8 @@ def listed(site: Path, url: str) -> set[str]:
     return found
 
 
-def test_the_root_sitemap_reaches_every_public_page(built_example):
-    site, url = built_example
+def test_the_root_sitemap_reaches_every_public_page(example_site):
+    site, url = example_site
     pages = {url + ("" if p.parent == site else p.parent.relative_to(site).as_posix() + "/")
              for p in site.rglob("index.html") if not noindex(p)}
     public = {page for page in pages if not page.removeprefix(url).startswith(NOT_LISTED)}
@@ -51,15 +51,15 @@ def test_the_root_sitemap_reaches_every_public_page(built_example):
         assert (local(site, url, page) / "index.html").is_file() or local(site, url, page).is_file(), page
 
 
-def test_robots_txt_names_the_sitemap(built_example):
-    site, url = built_example
+def test_robots_txt_names_the_sitemap(example_site):
+    site, url = example_site
     lines = (site / "robots.txt").read_text().splitlines()
     assert "User-agent: *" in lines
     assert f"Sitemap: {url}sitemap.xml" in lines
 
 
-def test_no_page_links_to_a_preview_address(built_example):
-    site, _ = built_example
+def test_no_page_links_to_a_preview_address(example_site):
+    site, _ = example_site
     for page in site.rglob("*.html"):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         links = [a["href"] for a in soup.find_all(href=True) if a["href"].startswith("http://127.0.0.1:8000")]

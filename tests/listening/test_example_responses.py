@@ -11,8 +11,8 @@ from tests.support.browser import DESKTOP, IPAD, PHONE, axe_violations, describe
 POST = "councillors/sian-pryce-jones/2026/09/my-surgeries-move-to-friday-evenings/"
 
 
-def test_the_example_post_shows_counts_and_only_the_approved_replies(built_example):
-    site, _ = built_example
+def test_the_example_post_shows_counts_and_only_the_approved_replies(example_site):
+    site, _ = example_site
     html = (site / POST / "index.html").read_text(encoding="utf-8")
     section = BeautifulSoup(html, "html.parser").select_one("section.responses")
     assert section is not None and section.h2.get_text() == "Responses"
