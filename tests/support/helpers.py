@@ -1,17 +1,11 @@
-"""Small helpers several test modules share: a folder's contents, a build's cut-off time, a recorded sleep,
-and a wait on a condition rather than on the clock."""
+"""Small helpers several test modules share: a folder's contents, a build's cut-off time, a recorded sleep."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 from zoneinfo import ZoneInfo
-
-T = TypeVar("T")
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -32,15 +26,3 @@ class Sleeps(list):
     def __call__(self, seconds: float) -> None:
         self.append(seconds)
 
-
-def wait_for(condition: Callable[[], T], timeout: float = 30.0, interval: float = 0.05,
-             message: str = "the condition") -> T:
-    """Poll ``condition`` until it returns something true, and return that; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{message} did not hold within {timeout:.0f} s")
-        time.sleep(interval)
