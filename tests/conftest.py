@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import settings
 
 from generator.cli import main
 from tests.support import browser as browser_support
+from tests.support.helpers import tree
 from tests.support.server import serve
 
 # On a developer's machine the property tests try new random cases on every run, and a case
@@ -47,15 +49,28 @@ def copy_example(dest: Path, cache_from: Path | None = None) -> Path:
         elif src.exists():
             shutil.copy2(src, dest / name)
     if cache_from is not None:
-        shutil.copytree(cache_from / CACHE_DIR, dest / CACHE_DIR, ignore=NOT_COPIED_FROM_CACHE, copy_function=os.link)
+        shutil.copytree(cache_from / CACHE_DIR, dest / CACHE_DIR, ignore=NOT_COPIED_FROM_CACHE, copy_function=_link)
     return dest
 
 
-def read_only(folder: Path) -> None:
-    """Make every file under ``folder`` read-only, so a test that writes to a shared build fails at once."""
-    for path in folder.rglob("*"):
+def _link(src: str, dest: str) -> None:
+    try:
+        os.link(src, dest)
+    except OSError:  # another file system
+        shutil.copy2(src, dest)
+
+
+@contextmanager
+def shared_build(root: Path) -> Iterator[Path]:
+    """Share a built programme between tests, which copy it (``copy_example(..., cache_from=root)``)
+    or read it, never change it: its build's files are made read-only (which stops any user but
+    root), and at the end it must be as it was built."""
+    for path in (root / CACHE_DIR).rglob("*"):
         if path.is_file() and not path.is_symlink():
             path.chmod(path.stat().st_mode & ~0o222)
+    built = tree(root)
+    yield root
+    assert tree(root) == built, f"a test changed the shared build in {root}: copy it rather than write to it"
 
 
 #: Fixtures that start Chromium, or a real server in another process (Node, PostgreSQL), by the marker
@@ -71,18 +86,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The example built once per run, by a separate ``python -m generator build`` process, for EXAMPLE_URL.
 
-    Shared: read its site/, never change it (its files are read-only). Its build cache starts
+    Shared: read its site/, never change it (``shared_build``). Its build cache starts
     every warm copy of the example (``example``, ``copy_example(..., cache_from=...)``).
     """
     root = copy_example(tmp_path_factory.mktemp("example-build") / "programme")
     result = run_cli_process("build", "--root", root, "--base-url", EXAMPLE_URL)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    read_only(root / CACHE_DIR)
-    return root
+    with shared_build(root):
+        yield root
 
 
 @pytest.fixture(scope="session")

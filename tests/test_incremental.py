@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import markdown
 import pytest
 
 from generator import posts
-from tests.conftest import REPO, copy_example, read_only, run_cli, run_cli_process
+from tests.conftest import REPO, copy_example, run_cli, run_cli_process, shared_build
 from tests.support.helpers import tree
 
 SITE_URL = "https://fenmarsh-council.github.io/networked-councillor/"
@@ -45,13 +46,13 @@ def programme(toolkit: Path, dest: Path, cache_from: Path | None = None) -> Path
 
 
 @pytest.fixture(scope="module")
-def built_programme(toolkit, tmp_path_factory) -> Path:
+def built_programme(toolkit, tmp_path_factory) -> Iterator[Path]:
     """The programme below after a clean serial build: the site every other build must match,
     and the cache the tests of a later build start from; shared, read only."""
     root = programme(toolkit, tmp_path_factory.mktemp("incremental") / "programme")
     clean_serial_build(root)
-    read_only(root / ".build-cache")
-    return root
+    with shared_build(root):
+        yield root
 
 
 @pytest.fixture
