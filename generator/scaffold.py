@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 
-from generator import posts, yamlfile
-from generator.config import BLOGS_DIR, COUNCILLOR_FILE, PROGRAMME_FILE, Councillor, Programme, slugify
 from generator.exceptions import ConfigError, CouncillorError, Problem
-from generator.networks import NETWORKS
+from generator.inputs import posts, yamlfile
+from generator.inputs.config import BLOGS_DIR, COUNCILLOR_FILE, PROGRAMME_FILE, Councillor, Programme, slugify
+from generator.inputs.networks import NETWORKS
 
 CONTENT_DIR = "content"
 IMAGES_DIR = "images"

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import settings
 
-from generator.cli import main
+from generator.commands import main
 from tests.support import browser as browser_support
 from tests.support.server import serve
 

@@ -22,8 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import posts
-from generator.blogs import FrontMatterReader
+from generator.inputs import posts
+from generator.steps.blogs import FrontMatterReader
 from tests.conftest import copy_example, run_cli
 
 BLOG = "grace-okonkwo"

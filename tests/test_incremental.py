@@ -15,7 +15,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from generator import posts
+from generator.inputs import posts
 from tests.conftest import REPO, copy_example, run_cli, run_cli_process
 
 SITE_URL = "https://fenmarsh-council.github.io/networked-councillor/"
@@ -170,7 +170,7 @@ def test_progress_is_plain_lines_without_a_terminal(example):
 
 def test_a_process_running_threads_starts_fresh_workers(toolkit, tmp_path):
     """``serve`` builds while its web server's threads run: forking then could deadlock a worker."""
-    from generator import parallel
+    from generator.build import parallel
 
     reference = programme(toolkit, tmp_path / "reference")
     expected = clean_serial_build(reference)

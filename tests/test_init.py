@@ -7,8 +7,8 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
-from generator.cli import main
-from generator.config import Programme
+from generator.commands import main
+from generator.inputs.config import Programme
 from tests.conftest import run_cli
 
 FLAGS = ["--council-name", "Ashby Borough Council", "--short-name", "Ashby", "--council-url",

@@ -30,7 +30,7 @@ from urllib.parse import quote, quote_plus
 
 import requests
 
-from generator.networks import NETWORKS
+from generator.inputs.networks import NETWORKS
 from generator.syndication.compose import Draft, Message, Rules, compose
 
 log = logging.getLogger("generator.syndication")

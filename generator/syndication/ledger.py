@@ -45,7 +45,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from generator.networks import NETWORKS
+from generator.inputs.networks import NETWORKS
 
 FILE_NAME = "syndication.json"
 FORMAT = 1

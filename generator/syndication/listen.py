@@ -28,9 +28,9 @@ from typing import Any, ClassVar
 import nh3
 import requests
 
-from generator.config import Blog, load_project
 from generator.exceptions import SyndicationError
-from generator.networks import NETWORKS, profile_url
+from generator.inputs.config import Blog, load_project
+from generator.inputs.networks import NETWORKS, profile_url
 from generator.syndication import ledger, listening, replies
 from generator.syndication.base import (
     SESSIONS_DIR,

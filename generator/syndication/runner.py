@@ -27,11 +27,11 @@ from zoneinfo import ZoneInfo
 
 import requests
 
-from generator import posts as posts_module
-from generator.blogs import BLOGS_URL_PATH, blog_url, post_path
-from generator.config import Blog, Project, load_project
 from generator.exceptions import SyndicationError
-from generator.networks import NETWORKS, profile_url
+from generator.inputs import posts as posts_module
+from generator.inputs.config import Blog, Project, load_project
+from generator.inputs.networks import NETWORKS, profile_url
+from generator.steps.blogs import BLOGS_URL_PATH, blog_url, post_path
 from generator.syndication import adapter_class, ledger
 from generator.syndication import again as again_module
 from generator.syndication.base import (

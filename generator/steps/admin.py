@@ -9,7 +9,7 @@ browser tests ran against (``update-sveltia.sh`` refreshes the copy). The site s
 itself, so the page asks no other host for anything but GitHub's API.
 
 The editor's settings (``admin/config.yml``) are made here from the models that read posts
-and council news (``posts.FrontMatter``, ``shortlinks.ItemFrontMatter``): the same names,
+and council news (``posts.FrontMatter``, ``news.ItemFrontMatter``): the same names,
 the same required fields, the same help text, and the file names ``councillor post`` gives.
 """
 
@@ -27,10 +27,10 @@ from markupsafe import escape
 from pydantic import BaseModel
 from ruamel.yaml import YAML
 
-from generator import posts, shortlinks
-from generator.colours import brand_colours
-from generator.config import BLOGS_DIR, Blog, Programme, Project, toolkit_dir
-from generator.networks import NETWORKS
+from generator.inputs import news, posts
+from generator.inputs.colours import brand_colours
+from generator.inputs.config import BLOGS_DIR, Blog, Programme, Project, toolkit_dir
+from generator.inputs.networks import NETWORKS
 
 log = logging.getLogger("generator")
 
@@ -127,13 +127,13 @@ def post_fields() -> list[dict[str, Any]]:
 
 def item_fields() -> list[dict[str, Any]]:
     """A council news item's front matter as form fields, then the item itself."""
-    m = shortlinks.ItemFrontMatter
+    m = news.ItemFrontMatter
     return [
         _field(m, "title", "string", "Title", maxlength=120),
         _field(m, "date", "datetime", "Date", format=DATE_FORMAT, default="{{now}}"),
         _field(m, "department", "string", "Department", minlength=2),
-        _field(m, "summary", "text", "Text to share", maxlength=shortlinks.SHARE_LIMIT),
-        _field(m, "code", "string", "Short link code", maxlength=shortlinks.CODE_LIMIT,
+        _field(m, "summary", "text", "Text to share", maxlength=news.SHARE_LIMIT),
+        _field(m, "code", "string", "Short link code", maxlength=news.CODE_LIMIT,
                pattern=[posts.SLUG, "lower-case letters, digits and hyphens"]),
         _field(m, "allowed_in_pre_election", "boolean", "Allowed in the pre-election period", default=False),
         _field(m, "tags", "list", "Tags"),
@@ -172,7 +172,7 @@ def news_collection() -> dict[str, Any]:
         "label": "Council news",
         "label_singular": "news item",
         "description": "Short items from the council's departments, each with a short link to share.",
-        "folder": shortlinks.CONTENT_DIR,
+        "folder": news.CONTENT_DIR,
         "create": True,
         "extension": "md",
         "format": "frontmatter",
@@ -205,7 +205,7 @@ def editor_config(project: Project, site_url: str, repo: str) -> dict[str, Any]:
         "display_url": site_url,
         # Where a picture goes when it is not added to a post: never a folder under councillor_blogs/,
         # which the build would read as a blog with no councillor.yml.
-        "media_folder": f"{shortlinks.CONTENT_DIR}/images",
+        "media_folder": f"{news.CONTENT_DIR}/images",
         "public_folder": "/images",
         "media_libraries": {
             "default": {"config": {"slugify_filename": True, "max_file_size": MAX_UPLOAD_BYTES}},

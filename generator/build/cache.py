@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from generator.config import COUNCILLOR_FILE, Blog, Project, toolkit_dir
+from generator.inputs.config import COUNCILLOR_FILE, Blog, Project, toolkit_dir
 
 #: Bump when the layout of the cache or the meaning of a key changes.
 CACHE_FORMAT = 1
@@ -91,7 +91,7 @@ def toolkit_fingerprint() -> str:
     Any upgrade or code change makes every part stale, which is slower once but never wrong.
     """
     h = hashlib.sha256(f"format {CACHE_FORMAT} python {sys.version_info[:2]}".encode())
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # the whole generator package
     hash_paths(h, package.parent, [package.name])
     for folder in sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}):
         if os.path.isdir(folder):
@@ -319,7 +319,7 @@ def learn(learned: dict[str, dict[bytes, Any]]) -> None:
 
 def load_read_memo(work_dir: Path) -> None:
     """Fill ``posts.read_memo`` and the ``remembered`` tables from the last build."""
-    from generator import posts
+    from generator.inputs import posts
 
     try:
         with open(work_dir / READ_MEMO_FILE, "rb") as f:
@@ -336,7 +336,7 @@ def load_read_memo(work_dir: Path) -> None:
 def save_read_memo(work_dir: Path) -> None:
     """Keep what the next build may need: the two newest readings of each post that still exists
     (an edit and its undo), and the remembered results this build used (all, if it used none)."""
-    from generator import posts
+    from generator.inputs import posts
 
     readings: dict[tuple[str, str], list[tuple[str, str, bytes]]] = {}
     for key in posts.read_memo:

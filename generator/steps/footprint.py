@@ -25,13 +25,14 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from generator import posts, wording
-from generator.blogs import blog_url
-from generator.check import LISTENING_WINDOW_DAYS, Result, Share, Today, check_blog
-from generator.config import Blog, Project
+from generator import wording
 from generator.exceptions import Problem
-from generator.networks import NETWORKS
-from generator.words import count_words
+from generator.inputs import posts
+from generator.inputs.config import Blog, Project
+from generator.inputs.networks import NETWORKS
+from generator.steps.blogs import blog_url
+from generator.steps.check import LISTENING_WINDOW_DAYS, Result, Share, Today, check_blog
+from generator.steps.words import count_words
 
 # The handbook's "Measuring your footprint" guide already lives at footprint/.
 FOOTPRINT_URL_PATH = "footprint-report"

@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from generator import cache
-from generator.config import Project
+from generator.build import cache
 from generator.exceptions import BuildError, ConfigError, Problem
+from generator.inputs.config import Project
 
 #: The loggers whose messages a job sends back to the main process.
 FORWARDED_LOGGERS = ("generator", "pelican", "mkdocs")
@@ -203,7 +203,7 @@ def _stop_worker() -> None:
 
 def _run_job(job: Job, known: dict | None = None) -> Outcome:
     assert _context is not None, "the worker was not started"
-    from generator import posts
+    from generator.inputs import posts
 
     ctx = _context
     start = time.perf_counter()
@@ -212,11 +212,11 @@ def _run_job(job: Job, known: dict | None = None) -> Outcome:
     with _captured_logs() as records:
         try:
             if job.kind == "handbook":
-                from generator import handbook
+                from generator.steps import handbook
 
                 handbook.build_handbook(ctx.project, job.output, ctx.site_url, ctx.strict)
             else:
-                from generator import blogs
+                from generator.steps import blogs
 
                 blogs.build_blog(ctx.project, ctx.project.blog(job.slug), job.output, ctx.site_url, ctx.strict,
                                  templates=_templates, rendered_file=ctx.rendered_dir / f"{job.slug}.pickle")

@@ -16,8 +16,8 @@ from markupsafe import escape
 from mkdocs.livereload import _SCRIPT_TEMPLATE, LiveReloadServer, _timestamp
 
 from generator.build import SITE_DIR, build
-from generator.config import toolkit_dir
 from generator.exceptions import CouncillorError
+from generator.inputs.config import toolkit_dir
 
 log = logging.getLogger("generator")
 

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from generator import files, yamlfile
 from generator.exceptions import ConfigError, Problem
-from generator.networks import NETWORKS
+from generator.inputs import files, yamlfile
+from generator.inputs.networks import NETWORKS
 
 PROGRAMME_FILE = "programme.yml"
 BLOGS_DIR = "councillor_blogs"
@@ -410,4 +410,4 @@ def toolkit_dir(root: Path) -> Path:
     its top-level folders; in an installed wheel, the files themselves)."""
     if (root / "mkdocs.yml").is_file():
         return root
-    return Path(__file__).resolve().parent / "_toolkit"
+    return Path(__file__).resolve().parent.parent / "_toolkit"

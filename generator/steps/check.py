@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from generator import posts, wording
-from generator.config import Blog, Project, load_project
-from generator.networks import NETWORKS
+from generator import wording
+from generator.inputs import posts
+from generator.inputs.config import Blog, Project, load_project
+from generator.inputs.networks import NETWORKS
 from generator.syndication import ledger
 
 log = logging.getLogger("generator")
@@ -256,13 +257,13 @@ def pre_election_note(project: Project, held_items: int) -> str:
 
 def run(root: Path, day: dt.date | None = None) -> tuple[list[str], list[Result]]:
     """``councillor check``: the report's lines and the results behind them."""
-    from generator import shortlinks
+    from generator.inputs import news
 
     project = load_project(root)
     when = today(project, day)
     held = 0
     if in_pre_election(project, when):
-        items, _ = shortlinks.read_items(project.root, project.programme.site.timezone)
+        items, _ = news.read_items(project.root, project.programme.site.timezone)
         held = sum(1 for item in items if item.state(when.cutoff, pre_election=True) == "held")
     results = check_project(project, when)
     return report(project, results, when, held), results

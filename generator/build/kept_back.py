@@ -14,9 +14,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import cache
-from generator.config import Blog, Project
+from generator.build import cache
 from generator.exceptions import Problem
+from generator.inputs.config import Blog, Project
 
 REPORT_FILE = "build-report.txt"
 #: The exit status of a build that published the site but kept a blog back.

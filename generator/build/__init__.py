@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import cache, parallel, progress, publish
-from generator.colours import colour_warnings
-from generator.config import Blog, Period, Project, load_project, logo_problem
+from generator.build import cache, parallel, progress, publish
 from generator.exceptions import BuildError, ConfigError, Problem
+from generator.inputs.colours import colour_warnings
+from generator.inputs.config import Blog, Period, Project, load_project, logo_problem
 from generator.logs import recorded
 
 if TYPE_CHECKING:
-    from generator.kept_back import KeptBack
-    from generator.shortlinks import Item
+    from generator.build.kept_back import KeptBack
+    from generator.inputs.news import Item
 
 log = logging.getLogger("generator")
 
@@ -46,7 +46,7 @@ def site_url_for(project: Project, base_url: str | None) -> str:
 
 def validate(project: Project) -> None:
     """Check everything a build reads before building anything."""
-    from generator import blogs, council
+    from generator.steps import blogs, council
 
     problems: list[Problem] = blogs.validate(project) + council.validate(project)
     for warning in colour_warnings(project.programme.branding):
@@ -103,10 +103,10 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
         files = publish.unchanged(_by_label(keys, labels), site_dir, record)
         if files is not None and kept.fresh(cache.COUNCIL_PART, keys[cache.COUNCIL_PART], now):
             log.info("Nothing changed since the last build: %s is as it was.", site_dir)
-            from generator import check
+            from generator.steps import check
 
             if check.in_pre_election(project, check.today(project, day)):
-                from generator.council import pre_election_reminder  # the council pages' imports are slow
+                from generator.steps.council import pre_election_reminder  # the council pages' imports are slow
 
                 log.info(pre_election_reminder(project, site_url, day))
             return BuildResult(site_dir=site_dir, site_url=site_url, pages=_pages(files))
@@ -160,7 +160,7 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
             log.info("Built the council pages in %.1f s", seconds)
     kept_back: list[KeptBack] = []
     if failed:
-        from generator.kept_back import restore
+        from generator.build.kept_back import restore
 
         kept_back = restore(project, failed, kept, keys, labels, site_dir, {part: _prefix(part) for part in failed})
     parts = [publish.Part(kept.folder(part), _prefix(part), labels[part]) for part in labels]
@@ -191,9 +191,9 @@ def due(root: Path, base_url: str | None = None, day: dt.date | None = None) -> 
 
 def _blogs_with_problems(project: Project, blogs: list[Blog]) -> dict[str, list[Problem]]:
     """The checks, for --keep-going: each blog's own problems, by part; any other problem stops the build."""
-    from generator import blogs as blog_step
-    from generator import council
-    from generator.kept_back import partition
+    from generator.build.kept_back import partition
+    from generator.steps import blogs as blog_step
+    from generator.steps import council
 
     # The same checks as validate(), without its warnings, which the build gives once, later.
     some = project.model_copy(update={"blogs": blogs})
@@ -209,7 +209,7 @@ def _build_parts(project: Project, stale: list[str], kept: cache.PartCache, keys
     """Build the stale handbook and blogs, in parallel with ``meanwhile``; keep each part as it succeeds.
 
     ``failed``: with --keep-going, a blog that fails to build is added here rather than stopping the build."""
-    from generator import posts
+    from generator.inputs import posts
 
     blogs_by_part = {cache.blog_part(b): b for b in project.blogs}
     work = [parallel.Job(part, "handbook" if part == cache.HANDBOOK_PART else "blog", kept.new_folder(part),
@@ -263,27 +263,28 @@ COUNT_WHILE_BUILDING = 50
 
 
 def _uncounted_posts(blogs: list[Blog], timezone: str) -> int:
-    from generator import posts, words
+    from generator.inputs import posts
+    from generator.steps import words
 
     bodies = [post.body for blog in blogs for post in posts.read_all(blog.content_dir, timezone)[0]]
     return words.uncounted(bodies)
 
 
 def _council_items(project: Project) -> list[Item]:
-    from generator import shortlinks
+    from generator.inputs import news
 
-    return shortlinks.read_items(project.root, project.programme.site.timezone)[0]
+    return news.read_items(project.root, project.programme.site.timezone)[0]
 
 
 def _pending_posts(blog: Blog, timezone: str, now: dt.datetime, items: list[Item],
                    period: Period | None) -> tuple[dt.datetime, ...]:
     """When the blog's output changes by itself: posts and pages dated in the future appear, and
     council news quoted in a post comes out, or is held for the pre-election period."""
-    from generator import posts, shortlinks
+    from generator.inputs import news, posts
 
     files = posts.post_files(blog.content_dir) + posts.page_files(blog.content_dir)
     found = [p for p in (posts.read(path, timezone)[0] for path in files) if p is not None and not p.is_draft]
-    changes = [p.date for p in found if p.date > now] + shortlinks.quote_changes(found, items, period, now)
+    changes = [p.date for p in found if p.date > now] + news.quote_changes(found, items, period, now)
     return tuple(sorted(set(changes)))
 
 
@@ -306,7 +307,7 @@ def _build_council_pages(project: Project, kept: cache.PartCache, key: str, site
                          now: dt.datetime, keep: Callable[[], bool]) -> None:
     from jinja2 import FileSystemBytecodeCache
 
-    from generator import council
+    from generator.steps import council
 
     output = kept.new_folder(cache.COUNCIL_PART)
     # Compiled templates are kept with the blogs' (the names differ, so they never mix).
@@ -320,7 +321,7 @@ def _build_council_pages(project: Project, kept: cache.PartCache, key: str, site
 
 
 def _build_admin(project: Project, kept: cache.PartCache, key: str, site_url: str) -> None:
-    from generator import admin
+    from generator.steps import admin
 
     output = kept.new_folder(cache.ADMIN_PART)
     admin.build_admin(project, output, site_url)
@@ -335,7 +336,7 @@ def _labels(project: Project) -> dict[str, str]:
 
 
 def _prefix(part: str) -> str:
-    from generator.blogs import BLOGS_URL_PATH
+    from generator.steps.blogs import BLOGS_URL_PATH
 
     return part.replace("blogs/", f"{BLOGS_URL_PATH}/", 1) if part.startswith("blogs/") else ""
 

@@ -15,10 +15,10 @@ import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
 
-from generator import markup
-from generator.cache import remembered
-from generator.posts import MARKDOWN_EXTENSIONS
-from generator.shortlinks import QUOTE_CLASS, shortcodes
+from generator.build.cache import remembered
+from generator.inputs.news import QUOTE_CLASS, shortcodes
+from generator.inputs.posts import MARKDOWN_EXTENSIONS
+from generator.steps import markup
 
 
 class _VisibleText(HTMLParser):

@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
-from generator import files, yamlfile
-from generator.config import SLUG, SLUG_LIMIT, slugify
 from generator.exceptions import Problem
-from generator.networks import NETWORKS
+from generator.inputs import files, yamlfile
+from generator.inputs.config import SLUG, SLUG_LIMIT, slugify
+from generator.inputs.networks import NETWORKS
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
 #: A front matter line as an iPad or Word leaves it: its typographic dashes make '---' into

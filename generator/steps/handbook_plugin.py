@@ -1,57 +1,42 @@
-"""The programme handbook: MkDocs + Material, shaped for each council by ``programme.yml``.
+"""The MkDocs plugin that fills the handbook in from ``programme.yml``.
 
 The handbook's Markdown never names a council. ``ProgrammePlugin`` reads ``programme.yml``
 and fills pages in as MkDocs reads them (Jinja in the Markdown), so a second council's
 folder gets its own handbook from the same pages. It also makes the pages that are
 better generated than written: the accessibility statement and the settings reference.
+Everything that touches MkDocs is here and in ``generator.steps.handbook``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import posixpath
-import types
-import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
-from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import base, load_config
+from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import MkDocsException, PluginError
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
-from pydantic import BaseModel
 
-from generator import yamlfile
-from generator.admin import content_security_policy, screen_url
-from generator.colours import brand_colours
-from generator.config import (
-    PROGRAMME_FILE,
-    Councillor,
-    Programme,
-    Project,
-    Workshop,
-    logo_file,
-    logo_problem,
-    toolkit_dir,
-)
-from generator.exceptions import BuildError
-from generator.networks import NETWORKS
-from generator.posts import FrontMatter
-from generator.shortlinks import ItemFrontMatter
+from generator.inputs import yamlfile
+from generator.inputs.colours import brand_colours
+from generator.inputs.config import PROGRAMME_FILE, Programme, logo_file, logo_problem
+from generator.inputs.networks import NETWORKS
+from generator.steps import printview
+from generator.steps.admin import content_security_policy, screen_url
+from generator.steps.handbook_pages import contact_list, long_date, session_plan, when_and_where, worksheet
+from generator.steps.reference import command_reference, settings_reference
 
-MKDOCS_FILE = "mkdocs.yml"
-PLUGIN_NAME = "networked-councillor"
 log = logging.getLogger("mkdocs.plugins.networked_councillor")
 
 #: Pages the plugin writes itself, from templates kept beside the theme overrides. Their
@@ -69,7 +54,7 @@ ASSETS = "assets/handbook"
 #: builder; a test checks they match the steps' own constants.
 BLOGS_PATH = "councillors/"
 FOOTPRINT_PATH = "footprint-report/"
-TOOLKIT_THEME = Path(__file__).resolve().parent.parent / "themes" / "handbook"
+TOOLKIT_THEME = Path(__file__).resolve().parent.parent.parent / "themes" / "handbook"
 
 
 @dataclass(frozen=True)
@@ -168,8 +153,6 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # After the print-site plugin (priority 0) has written the print view.
-        from generator import printview
-
         printview.tidy(Path(config.site_dir))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -377,235 +360,3 @@ def _template_line(error: BaseException) -> int | None:
     return line
 
 
-# -- Helpers the pages call -----------------------------------------------------------------
-
-def long_date(day: dt.date) -> str:
-    """'Tuesday 19 January 2027', the way UK council papers write dates."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def _minutes(clock: str) -> int:
-    hours, minutes = clock.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
-def _clock(minutes: int) -> str:
-    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
-
-
-def when_and_where(programme: Programme, workshop: Workshop | None, number: int) -> Markup:
-    cohort = escape(programme.cohort.name)
-    if workshop is None:
-        who = programme.contacts[0].name if programme.contacts else "your council's member support team"
-        return Markup(
-            f'!!! info "When and where: to be confirmed"\n\n'
-            f"    {escape(programme.council.name)} has not set a date for workshop {number} of the "
-            f"{cohort} yet. {escape(who)} will let you know when it is booked.\n"
-        )
-    return Markup(
-        f'!!! info "When and where: {cohort}"\n\n'
-        f"    **{long_date(workshop.date)}**, {_clock(_minutes(workshop.start))} to "
-        f"{_clock(_minutes(workshop.end))}  \n"
-        f"    {escape(workshop.venue)}\n"
-    )
-
-
-def session_plan(workshop: Workshop | None, rows: Iterable[tuple[int, str, str]]) -> Markup:
-    """A session plan table; with a date set, each row shows its clock time from the start time."""
-    rows = list(rows)
-    start = _minutes(workshop.start) if workshop else 0
-    lines = ["| Time | Session | What happens |", "| --- | --- | --- |"]
-    at = start
-    for minutes, title, detail in rows:
-        when = f"{_clock(at)} to {_clock(at + minutes)}" if workshop else f"{minutes} minutes"
-        lines.append(f"| {when} | **{escape(title)}** | {escape(detail)} |")
-        at += minutes
-    planned = sum(r[0] for r in rows)
-    text = "\n".join(lines) + "\n"
-    if workshop and _minutes(workshop.end) - start != planned:
-        booked = _minutes(workshop.end) - start
-        text += (
-            # For the trainer: nc-trainer keeps it off the councillors' printed handout.
-            f'\n!!! note nc-trainer "For the trainer: fitting the plan to your booking"\n\n'
-            f"    This plan takes {planned} minutes and the room is booked for {booked}. "
-            "Shorten or lengthen the exercises rather than the breaks.\n"
-        )
-    return Markup(text)
-
-
-def worksheet(title: str, prompts: Iterable[str], anchor: str) -> Markup:
-    """A worksheet that prints on its own page with space to write after each prompt."""
-    rows = "".join(
-        f'<tr><th scope="row">{escape(prompt)}</th><td></td></tr>' for prompt in prompts
-    )
-    return Markup(
-        f'<div class="nc-worksheet" markdown>\n\n'
-        f"### {escape(title)} {{ #{anchor} }}\n\n"
-        '<p class="nc-worksheet__fields">Name: <span class="nc-blank"></span> '
-        'Date: <span class="nc-blank"></span></p>\n\n'
-        f'<table class="nc-write-in"><thead><tr><th scope="col">Question</th>'
-        f'<th scope="col">Your notes</th></tr></thead><tbody>{rows}</tbody></table>\n\n'
-        "</div>\n"
-    )
-
-
-def contact_list(programme: Programme) -> Markup:
-    if not programme.contacts:
-        return Markup(f"{escape(programme.council.name)} has not listed contacts for the programme yet.\n")
-    lines = []
-    for person in programme.contacts:
-        ways = []
-        if person.email:
-            ways.append(f"[{escape(person.email)}](mailto:{escape(person.email)})")
-        if person.phone:
-            digits = "".join(ch for ch in person.phone if ch.isdigit() or ch == "+")
-            ways.append(f"[{escape(person.phone)}](tel:{digits})")
-        reach = f": {' or '.join(ways)}" if ways else ""
-        lines.append(f"- **{escape(person.name)}**, {escape(person.role)}{reach}")
-    return Markup("\n".join(lines) + "\n")
-
-
-# -- The settings reference -----------------------------------------------------------------
-
-#: Each file a council or councillor writes, with the model that reads it.
-SETTINGS_FILES: list[tuple[str, str, type[BaseModel]]] = [
-    ("programme.yml", "programme-yml", Programme),
-    ("councillor_blogs/<slug>/councillor.yml", "councillor-yml", Councillor),
-    ("A post's front matter", "front-matter", FrontMatter),
-    ("A council news item's front matter (council_content/)", "council-item", ItemFrontMatter),
-]
-
-
-@dataclass(frozen=True)
-class Setting:
-    path: str
-    kind: str
-    description: str
-    default: str
-
-
-def _strip_none(annotation: Any) -> Any:
-    """The type a setting holds, without ``| None`` or the validators attached with Annotated."""
-    if typing.get_origin(annotation) is typing.Annotated:
-        return _strip_none(typing.get_args(annotation)[0])
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(args) == 1:
-            return _strip_none(args[0])
-    return annotation
-
-
-def _describe(annotation: Any) -> tuple[str, type[BaseModel] | None, str]:
-    """(what to write, a model whose settings nest under this one, how its paths continue)."""
-    annotation = _strip_none(annotation)
-    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
-    if origin is Literal:
-        return "one of " + ", ".join(f"`{a}`" for a in args), None, ""
-    if origin is list:
-        inner, model, _ = _describe(args[0])
-        if model:
-            return "a list; each item has the settings below", model, "[]"
-        return f"a list, each {inner}", None, ""
-    if origin is dict:
-        inner, model, _ = _describe(args[1])
-        if model:
-            return "one entry per network name; each has the settings below", model, ".<network>"
-        return f"network name: {inner}", None, ""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return "a group of the settings below", annotation, ""
-    names = {
-        str: "text",
-        bool: "`true` or `false`",
-        int: "a whole number",
-        dt.date: "a date (YYYY-MM-DD)",
-        dt.datetime: "a date, or a date and time (YYYY-MM-DD HH:MM)",
-    }
-    return names.get(annotation, "text"), None, ""
-
-
-def _default(info: Any) -> str:
-    if info.is_required():
-        return "required"
-    value = info.default
-    if value in (None, [], {}, ""):
-        return "optional"
-    if isinstance(value, BaseModel):
-        return "optional"
-    if isinstance(value, bool):
-        value = str(value).lower()
-    elif isinstance(value, list):
-        value = ", ".join(str(v) for v in value)
-    return f"optional, default `{value}`"
-
-
-def settings(model: type[BaseModel], prefix: str = "") -> list[Setting]:
-    """Every setting of ``model`` and the models inside it, parents before children."""
-    found: list[Setting] = []
-    for name, info in model.model_fields.items():
-        path = f"{prefix}{name}"
-        kind, nested, suffix = _describe(info.annotation)
-        found.append(Setting(path, kind, info.description or "", _default(info)))
-        if nested is not None:
-            found += settings(nested, f"{path}{suffix}.")
-    return found
-
-
-def settings_reference() -> Markup:
-    parts = []
-    for title, anchor, model in SETTINGS_FILES:
-        # Escaped, or a '<slug>' in a file's name becomes an element that swallows the rest of the page.
-        parts += [f"## {escape(title)} {{ #{anchor} }}", "", escape(" ".join((model.__doc__ or "").split())), ""]
-        for s in settings(model):
-            parts += [f"`{s.path}`", f":   {escape(s.description)}  ", f"    *{s.kind}; {s.default}*", ""]
-    return Markup("\n".join(parts))
-
-
-def command_reference() -> Markup:
-    """Every ``councillor`` command with its options, read from the command line tool itself."""
-    import click
-
-    from generator.cli import main
-
-    parts = []
-    for name, command in sorted(main.commands.items()):
-        usage = " ".join(command.collect_usage_pieces(click.Context(command)))
-        parts += [f"## `councillor {name}` {{ #{name} }}", "", escape(command.help or ""), "",
-                  f"```text\ncouncillor {name} {usage}\n```", ""]
-        for param in command.params:
-            if isinstance(param, click.Option) and param.name != "help":
-                flags = ", ".join(f"`{flag}`" for flag in param.opts + param.secondary_opts)
-                parts += [flags, f":   {escape(param.help or '')}", ""]
-    return Markup("\n".join(parts))
-
-
-# -- The build step -------------------------------------------------------------------------
-
-def _rename_sitemap(output: Path) -> None:
-    """The root sitemap.xml indexes every part's sitemap (generator.sitemaps): the handbook's moves aside."""
-    from generator.sitemaps import HANDBOOK_SITEMAP
-
-    (output / "sitemap.xml").replace(output / HANDBOOK_SITEMAP)
-    # The compressed copy would be a second, stale handbook sitemap under the old name.
-    (output / "sitemap.xml.gz").unlink(missing_ok=True)
-
-
-def build_handbook(project: Project, output: Path, site_url: str, strict: bool = False) -> None:
-    """Build the handbook into ``output``, which becomes the root of the site."""
-    config_file = toolkit_dir(project.root) / MKDOCS_FILE
-    try:
-        config = load_config(
-            config_file=str(config_file),
-            site_dir=str(output),
-            site_url=site_url,
-            site_name=project.programme.site.title,
-            strict=strict,
-        )
-        plugin = config.plugins.get(PLUGIN_NAME)
-        if not isinstance(plugin, ProgrammePlugin):
-            raise BuildError(f"{config_file} must list the '{PLUGIN_NAME}' plugin under 'plugins:'")
-        # The toolkit's mkdocs.yml serves every council: point it at this programme's file.
-        plugin.config.programme = str(project.root / PROGRAMME_FILE)
-        mkdocs_build(config)
-        _rename_sitemap(output)
-    except MkDocsException as error:
-        raise BuildError(f"the handbook ({config_file}) did not build: {error}") from None

@@ -107,7 +107,7 @@ def build(root: Path, site_dir: Path | None, base_url: str | None, strict: bool,
                        jobs=jobs, keep_going=keep_going)
     click.echo(f"Built {result.pages} pages into {result.site_dir}")
     if keep_going:
-        from generator import kept_back
+        from generator.build import kept_back
 
         kept_back.write_report(result.kept_back, root, report_file or root / kept_back.REPORT_FILE)
         for line in kept_back.tell_github(result.kept_back, root):
@@ -156,8 +156,8 @@ def init(folder: Path, council_name: str | None, short_name: str | None, council
 
     Asks for each value not given as an option.
     """
-    from generator.init import Council
-    from generator.init import init as run_init
+    from generator.new_council import Council
+    from generator.new_council import init as run_init
 
     council = None
     if not example:
@@ -182,7 +182,7 @@ def init(folder: Path, council_name: str | None, short_name: str | None, council
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def serve(root: Path, host: str, port: int, strict: bool) -> None:
     """Preview the site at http://127.0.0.1:8000/, rebuilding when a file changes."""
-    from generator.serve import serve as run_serve
+    from generator.build.serve import serve as run_serve
 
     run_serve(root, host=host, port=port, strict=strict)
 
@@ -194,11 +194,11 @@ def serve(root: Path, host: str, port: int, strict: bool) -> None:
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any councillor falls short (for CI).")
 def check(root: Path, day: dt.datetime | None, strict: bool) -> None:
     """Check each councillor has a blog and a listening platform in use, with a next step for each who has not."""
-    from generator.check import run as run_check
+    from generator.steps.check import run as run_check
 
     lines, results = run_check(root, day.date() if day else None)
     click.echo("\n".join(lines))
-    from generator.config import load_project
+    from generator.inputs.config import load_project
     from generator.syndication.tokens import check_tokens
 
     # Only networks whose secrets are set here (as in the publishing workflow) are asked.
@@ -221,7 +221,7 @@ def check(root: Path, day: dt.datetime | None, strict: bool) -> None:
 def footprint(root: Path, day: dt.datetime | None, site_dir: Path | None, base_url: str | None,
               no_snapshot: bool) -> None:
     """Record today's digital footprint snapshot (commit it) and rebuild the footprint report."""
-    from generator.council import record_footprint
+    from generator.steps.council import record_footprint
 
     run = record_footprint(root, site_dir=site_dir, base_url=base_url, day=day.date() if day else None,
                            snapshot=not no_snapshot)
@@ -263,7 +263,7 @@ def syndicate(root: Path, blog_slug: str | None, network: str | None, again: str
     attention = report.tokens_needing_attention()
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if attention and summary:  # the workflow run's summary page, where a web officer sees it without the log
-        from generator.networks import NETWORKS
+        from generator.inputs.networks import NETWORKS
 
         lines = ["### Network tokens needing attention", ""]
         lines += [f"- {blog}: {token.describe(NETWORKS[network].label)}" + (f". {token.fix}" if token.fix else "")
@@ -276,7 +276,7 @@ def syndicate(root: Path, blog_slug: str | None, network: str | None, again: str
 
 def _network_options(command: click.decorators.FC) -> click.decorators.FC:
     """One --<network> option per network the project knows, so a new network needs no change here."""
-    from generator.networks import NETWORKS
+    from generator.inputs.networks import NETWORKS
 
     for name, network in reversed(NETWORKS.items()):
         metavar = "URL" if network.profile is None and name != "mastodon" else "HANDLE"
@@ -327,7 +327,7 @@ def ask_contact(name: str) -> tuple[str | None, str | None]:
 def new(root: Path, name: str, ward: str | None, role: str | None, party: str | None, bio: str | None,
         email: str | None, phone: str | None, interactive: bool, **networks: str | None) -> None:
     """Start a blog for councillor NAME in councillor_blogs/, e.g. councillor new "Jane Smith" --ward Castle."""
-    from generator.networks import NETWORKS
+    from generator.inputs.networks import NETWORKS
     from generator.scaffold import new_blog
 
     platforms = {key.removeprefix("net_"): value for key, value in networks.items() if value}
@@ -420,7 +420,7 @@ def listen(root: Path, blog_slug: str | None, network: str | None) -> None:
 @click.option("--hide", "hide", metavar="ID", default=None, help="Keep this reply or mention off the site.")
 def replies(root: Path, blog_slug: str | None, approve: str | None, hide: str | None) -> None:
     """List new replies and mentions (of one blog, SLUG, or all), or approve or hide one by its ID."""
-    from generator.config import load_project
+    from generator.inputs.config import load_project
     from generator.syndication.replies import decide, describe, waiting
 
     if approve and hide:

@@ -16,9 +16,10 @@ from typing import Any
 import nh3
 from jinja2 import Environment
 
-from generator import markup, posts, shortlinks
-from generator.blogs import blog_url, post_path
-from generator.config import Blog
+from generator.inputs import news, posts
+from generator.inputs.config import Blog
+from generator.steps import markup
+from generator.steps.blogs import blog_url, post_path
 
 HUB_URL_PATH = "hub"
 FEED_NAME = "feed.atom.xml"
@@ -70,7 +71,7 @@ def summary_html(post: posts.Post) -> str:
         except markup.TooSlow:
             return ""
     # A quoted council item is the council's words, not the councillor's, and may not be out yet.
-    body = shortlinks.without_shortcodes(post.body)
+    body = news.without_shortcodes(post.body)
     try:
         rendered = markup.render(body)
     except markup.TooSlow:

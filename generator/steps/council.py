@@ -17,11 +17,12 @@ from typing import Any
 
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from generator import check, footprint, hub, posts, shortlinks, sitemaps, urls
-from generator.blogs import BLOGS_URL_PATH, councillor_context
-from generator.colours import brand_colours
-from generator.config import Blog, Project, load_project, logo_file, toolkit_dir
 from generator.exceptions import Problem
+from generator.inputs import news, posts, urls
+from generator.inputs.colours import brand_colours
+from generator.inputs.config import Blog, Project, load_project, logo_file, toolkit_dir
+from generator.steps import check, footprint, hub, sitemaps
+from generator.steps.blogs import BLOGS_URL_PATH, councillor_context
 
 log = logging.getLogger("generator")
 
@@ -64,7 +65,7 @@ def page_context(project: Project, site_url: str) -> dict[str, Any]:
         "cohort": programme.cohort,
         "council_pages": [
             (f"{site_url}{hub.HUB_URL_PATH}/", "Council hub"),
-            (f"{site_url}{shortlinks.NEWS_URL_PATH}/", "Council news"),
+            (f"{site_url}{news.NEWS_URL_PATH}/", "Council news"),
             (f"{site_url}{footprint.FOOTPRINT_URL_PATH}/", "Digital footprint"),
         ],
     }
@@ -72,7 +73,7 @@ def page_context(project: Project, site_url: str) -> dict[str, Any]:
 
 def validate(project: Project) -> list[Problem]:
     """Problems in the council items, in quotes of them in posts, and in the footprint snapshots."""
-    return shortlinks.validate(project) + footprint.read_snapshots(project)[1]
+    return news.validate(project) + footprint.read_snapshots(project)[1]
 
 
 def published_posts(project: Project, when: check.Today) -> list[tuple[Blog, list[posts.Post]]]:
@@ -97,9 +98,9 @@ def build_council_pages(project: Project, output: Path, site_url: str, day: dt.d
     published = published_posts(project, when)
 
     write_councillors_index(env, context, output, project, site_url)
-    items, _ = shortlinks.read_items(project.root, project.programme.site.timezone)
-    views = shortlinks.item_views(items, site_url, when.cutoff, paused)
-    shortlinks.write_pages(env, context, output, views)
+    items, _ = news.read_items(project.root, project.programme.site.timezone)
+    views = news.item_views(items, site_url, when.cutoff, paused)
+    news.write_pages(env, context, output, views)
     hub.write_hub(env, context, output, hub.hub_posts(published, site_url),
                   [v for v in views if v.state == "live"], paused, when.cutoff)
     footprint.write_pages(env, context, output, footprint_report(project, when, site_url, published))
@@ -109,7 +110,7 @@ def build_council_pages(project: Project, output: Path, site_url: str, day: dt.d
     copy_assets(project, output)
 
 
-def pre_election_notice(project: Project, views: list[shortlinks.ItemView]) -> str:
+def pre_election_notice(project: Project, views: list[news.ItemView]) -> str:
     held = sorted(v.item.code for v in views if v.state == "held")
     return check.pre_election_note(project, len(held)) + (f" Held: {', '.join(held)}." if held else "")
 
@@ -117,8 +118,8 @@ def pre_election_notice(project: Project, views: list[shortlinks.ItemView]) -> s
 def pre_election_reminder(project: Project, site_url: str, day: dt.date | None = None) -> str:
     """The pre-election notice for a build that changed nothing, so a web team still hears it."""
     when = check.today(project, day)
-    items, _ = shortlinks.read_items(project.root, project.programme.site.timezone)
-    return pre_election_notice(project, shortlinks.item_views(items, site_url, when.cutoff, True))
+    items, _ = news.read_items(project.root, project.programme.site.timezone)
+    return pre_election_notice(project, news.item_views(items, site_url, when.cutoff, True))
 
 
 def write_councillors_index(env: Environment, context: dict[str, Any], output: Path, project: Project,

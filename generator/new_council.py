@@ -51,7 +51,7 @@ def check(council: Council) -> None:
     """Refuse values the build would reject, before anything is written."""
     from pydantic import ValidationError
 
-    from generator.config import Site
+    from generator.inputs.config import Site
 
     if len(council.name.strip()) < 2:
         raise CouncillorError("the council's name needs at least two letters")

@@ -25,9 +25,10 @@ from markdown.preprocessors import Preprocessor
 from markupsafe import escape
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator import markup, posts, yamlfile
-from generator.config import PROGRAMME_FILE, SLUG, Period, Programme, Project, WebAddress
 from generator.exceptions import BuildError, Problem
+from generator.inputs import posts, yamlfile
+from generator.inputs.config import PROGRAMME_FILE, SLUG, Period, Programme, Project, WebAddress
+from generator.steps import markup
 
 CONTENT_DIR = "council_content"
 NEWS_URL_PATH = "news"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.config import Branding
+from generator.inputs.config import Branding
 
 #: WCAG 2.2 AA for normal text.
 MIN_CONTRAST = 4.5

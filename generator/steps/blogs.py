@@ -25,13 +25,15 @@ from pelican.log import console as pelican_console
 from pelican.readers import BaseReader
 from pelican.settings import read_settings
 
-from generator import cache, files, markup, posts, shortlinks, words
-from generator.colours import brand_colours
-from generator.config import SLUG_LIMIT, Blog, Project, toolkit_dir
+from generator.build import cache
 from generator.exceptions import BuildError, Problem
+from generator.inputs import files, news, posts
+from generator.inputs.colours import brand_colours
+from generator.inputs.config import SLUG_LIMIT, Blog, Project, toolkit_dir
+from generator.inputs.networks import NETWORKS, profile_url
+from generator.inputs.posts import MARKDOWN_EXTENSIONS
 from generator.logs import recorded
-from generator.networks import NETWORKS, profile_url
-from generator.posts import MARKDOWN_EXTENSIONS
+from generator.steps import markup, words
 from generator.syndication import responses, sharekit
 from generator.syndication.ledger import syndication_links
 
@@ -89,19 +91,19 @@ class FrontMatterReader(BaseReader):
         # One Markdown converter per blog, reset between posts: making one costs about a
         # quarter of converting a post.
         self._post_md: markdown.Markdown | None = None
-        self._quotes: shortlinks.QuoteExtension | None = None
+        self._quotes: news.QuoteExtension | None = None
         self._plain_md: markdown.Markdown | None = None
 
     def _render(self, post: posts.Post) -> str:
         """The post's body as HTML; a body already rendered at the last build is not rendered again."""
         # [[council:<code>]] lines become quotes of council news, whose text lives elsewhere:
         # a body with one is rendered every time.
-        key = None if next(shortlinks.shortcodes(post.body), None) else rendered_key(post.body)
+        key = None if next(news.shortcodes(post.body), None) else rendered_key(post.body)
         if key in rendered:
             rendered_used.add(key)
             return rendered[key]
         if self._post_md is None:
-            self._quotes = shortlinks.quote_extension(post, self.settings["HANDBOOK_URL"])
+            self._quotes = news.quote_extension(post, self.settings["HANDBOOK_URL"])
             self._post_md = markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, self._quotes], output_format="html")
         assert self._quotes is not None
         self._quotes.source, self._quotes.first_line = post.path, post.body_line

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from generator.blogs import BLOGS_URL_PATH
-from generator.config import Project
+from generator.inputs.config import Project
+from generator.steps.blogs import BLOGS_URL_PATH
 
 #: What MkDocs writes as sitemap.xml is renamed to this, so that the root name can be the index.
 HANDBOOK_SITEMAP = "sitemap-handbook.xml"
