@@ -14,7 +14,7 @@ from generator.build.publish import Part, assemble
 from generator.exceptions import BuildError
 from generator.inputs import posts
 from generator.inputs.config import load_project
-from generator.steps.blogs import post_path
+from generator.inputs.urls import post_path
 from tests.conftest import REPO, copy_example, run_cli, run_cli_process
 from tests.support.links import broken_links
 

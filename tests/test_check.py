@@ -13,7 +13,7 @@ import pytest
 
 from generator.inputs.config import load_project
 from generator.inputs.posts import read_all
-from generator.steps.footprint import FOOTPRINT_URL_PATH
+from generator.inputs.urls import FOOTPRINT_URL_PATH
 from tests.conftest import copy_example, run_cli, run_cli_process
 from tests.test_council import DAY, IN_PERIOD, add_ledger_mix, served_build, soup
 

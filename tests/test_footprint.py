@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup
 
 from generator.inputs.config import load_project
 from generator.inputs.posts import MARKDOWN_EXTENSIONS, read_all
-from generator.steps.footprint import FOOTPRINT_URL_PATH
+from generator.inputs.urls import FOOTPRINT_URL_PATH
 from tests.conftest import copy_example, run_cli
 from tests.support import browser as browser_support
 from tests.test_council import DAY, add_ledger_mix, assert_accessible, served_build, soup

@@ -276,8 +276,7 @@ def test_a_council_never_appears_in_another_councils_handbook(handbooks: dict[st
 
 
 def test_links_to_the_other_parts_of_the_site_use_its_address(fenmarsh: Handbook) -> None:
-    from generator.steps.blogs import BLOGS_URL_PATH
-    from generator.steps.footprint import FOOTPRINT_URL_PATH
+    from generator.inputs.urls import BLOGS_URL_PATH, FOOTPRINT_URL_PATH
 
     assert (f"{BLOGS_URL_PATH}/", f"{FOOTPRINT_URL_PATH}/") == (BLOGS_PATH, FOOTPRINT_PATH)
     home = fenmarsh.soup("")

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.inputs import posts
-from generator.steps.blogs import FrontMatterReader
+from generator.steps.blog_reader import FrontMatterReader
 from tests.conftest import copy_example, run_cli
 
 BLOG = "grace-okonkwo"
@@ -470,4 +470,5 @@ def yaml_lines(values: dict) -> str:
 def pelican_settings_for(content: Path) -> dict:
     from pelican.settings import DEFAULT_CONFIG
 
-    return {**DEFAULT_CONFIG, "PATH": str(content), "TIMEZONE": "Europe/London", "HANDBOOK_URL": "https://x.example/"}
+    return {**DEFAULT_CONFIG, "PATH": str(content), "TIMEZONE": "Europe/London", "HANDBOOK_URL": "https://x.example/",
+            "PROGRAMME_ROOT": str(content)}

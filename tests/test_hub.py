@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from generator.inputs.config import load_project
 from generator.inputs.posts import read_all
-from generator.steps.blogs import post_path
+from generator.inputs.urls import post_path
 from tests.conftest import copy_example
 from tests.test_council import DAY, IN_PERIOD, assert_accessible, served_build, soup
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from generator.commands import main
 from generator.inputs import posts, yamlfile
 from generator.inputs.config import Councillor, load_blog, slugify
-from generator.scaffold import yaml_scalar
+from generator.scaffold.blog import yaml_scalar
 from tests.conftest import REPO, run_cli, run_cli_process
 
 EMAIL = "jane.smith@councillors.fenmarsh.example"

@@ -11,8 +11,8 @@ import pytest
 from generator import build
 from generator.inputs.config import load_project
 from generator.inputs.posts import read_all
+from generator.inputs.urls import FOOTPRINT_URL_PATH
 from generator.steps import words
-from generator.steps.footprint import FOOTPRINT_URL_PATH
 from tests.conftest import copy_example, run_cli
 from tests.test_footprint import words_in
 from tests.test_shortlinks import QUOTING_POST

@@ -19,25 +19,21 @@ or the lists beside it, or its output will not be rebuilt when that file changes
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
 import os
-import pickle
 import shutil
-import sys
-import sysconfig
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from generator.fingerprint import hash_paths, toolkit_fingerprint
 from generator.inputs.config import COUNCILLOR_FILE, Blog, Project, toolkit_dir
+from generator.syndication import listening, responses
 
-#: Bump when the layout of the cache or the meaning of a key changes.
-CACHE_FORMAT = 1
 PARTS_DIR = "parts"
 
 #: What the steps read from the programme folder, besides each blog's own folder.
@@ -52,51 +48,10 @@ ADMIN_TOOLKIT_INPUTS = ["themes/admin", "themes/blog/static/css"]
 HANDBOOK_PART = "handbook"
 COUNCIL_PART = "council"
 ADMIN_PART = "admin"
-T = TypeVar("T")
 
 
 def blog_part(blog: Blog) -> str:
     return f"blogs/{blog.slug}"
-
-
-# -- Hashing inputs --------------------------------------------------------------------------
-
-
-def _hash_file(h: Any, path: Path, name: str) -> None:
-    data = path.read_bytes()
-    h.update(f"{name}\0{len(data)}\0".encode())
-    h.update(data)
-
-
-def hash_paths(h: Any, base: Path, names: Iterable[str]) -> None:
-    """Feed the files at ``base/name`` (a file, or every file under a folder) into ``h``, in a fixed order."""
-    for name in names:
-        path = base / name
-        if path.is_file():
-            _hash_file(h, path, name)
-        elif path.is_dir():
-            for folder, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-                rel = Path(folder).relative_to(base).as_posix()
-                for file in sorted(files):
-                    _hash_file(h, Path(folder, file), f"{rel}/{file}")
-        else:
-            h.update(f"{name}\0absent\0".encode())
-
-
-@functools.lru_cache(maxsize=1)
-def toolkit_fingerprint() -> str:
-    """The toolkit's own code, Python's version and every installed package's name and version.
-
-    Any upgrade or code change makes every part stale, which is slower once but never wrong.
-    """
-    h = hashlib.sha256(f"format {CACHE_FORMAT} python {sys.version_info[:2]}".encode())
-    package = Path(__file__).resolve().parent.parent  # the whole generator package
-    hash_paths(h, package.parent, [package.name])
-    for folder in sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}):
-        if os.path.isdir(folder):
-            h.update("\n".join(sorted(n for n in os.listdir(folder) if n.endswith(".dist-info"))).encode())
-    return h.hexdigest()
 
 
 class Inputs:
@@ -131,14 +86,12 @@ class Inputs:
         return self._digests[key]
 
     def handbook(self) -> str:
-        # A council's own handbook/ pages replace the installed handbook's (generator.handbook).
+        # A council's own handbook/ pages replace the installed handbook's (generator.steps.handbook_plugin).
         own = self._memo(("own handbook",), self.project.root, ["handbook"])
         return _key(HANDBOOK_PART, self.common, self.utc_day.isoformat(), self._programme(),
                     self._toolkit(HANDBOOK_TOOLKIT_INPUTS), own)
 
     def blog(self, blog: Blog) -> str:
-        from generator.syndication import listening, responses
-
         h = hashlib.sha256()
         hash_paths(h, blog.folder, sorted(n for n in os.listdir(blog.folder) if n != listening.FILE_NAME))
         # The listening record changes at every scheduled read (its times, at least): the blog is keyed by
@@ -247,113 +200,3 @@ def write_json(path: Path, data: Any) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         json.dump(data, f)
     os.replace(tmp, path)
-
-
-
-
-
-# -- Work on post text kept between builds ----------------------------------------------------
-
-READ_MEMO_FILE = "posts.pickle"
-#: Results of ``remembered`` functions, by function and the hash of the text they were given.
-_remembered: dict[str, dict[bytes, Any]] = {}
-_used: dict[str, set[bytes]] = {}
-_learned: dict[str, dict[bytes, Any]] = {}
-
-
-class Remembered(Generic[T]):
-    """A pure function of one text whose results are remembered by the text's hash,
-    within and between builds (see ``remembered``)."""
-
-    def __init__(self, func: Callable[[str], T]):
-        functools.update_wrapper(self, func)
-        self.func = func
-        self.name = f"{func.__module__}.{func.__qualname__}"
-        self.table = _remembered.setdefault(self.name, {})
-        self.used = _used.setdefault(self.name, set())
-
-    @staticmethod
-    def _key(text: str) -> bytes:
-        return hashlib.blake2b(text.encode(), digest_size=16).digest()
-
-    def __call__(self, text: str) -> T:
-        key = self._key(text)
-        if key not in self.table:
-            self._store(key, self.func(text))
-        self.used.add(key)
-        return self.table[key]
-
-    def knows(self, text: str) -> bool:
-        return self._key(text) in self.table
-
-    def note(self, text: str, value: T) -> None:
-        """Record what the function returns for ``text``, found as a by-product of other work."""
-        self._store(self._key(text), value)
-
-    def _store(self, key: bytes, value: T) -> None:
-        self.table[key] = value
-        _learned.setdefault(self.name, {})[key] = value
-
-
-def remembered(func: Callable[[str], T]) -> Remembered[T]:
-    """Remember what a pure function of one text returned, by the text's hash, within and between builds.
-
-    For work done on every post at every build whatever changed, such as counting a post's
-    words for the council's footprint report.
-    """
-    return Remembered(func)
-
-
-def take_learned() -> dict[str, dict[bytes, Any]]:
-    """What this process has newly remembered since last asked: a worker sends it to the main process."""
-    learned = {name: dict(table) for name, table in _learned.items() if table}
-    _learned.clear()
-    return learned
-
-
-def learn(learned: dict[str, dict[bytes, Any]]) -> None:
-    """Take in what a worker remembered (``take_learned``)."""
-    for name, table in learned.items():
-        _remembered.setdefault(name, {}).update(table)
-
-
-def load_read_memo(work_dir: Path) -> None:
-    """Fill ``posts.read_memo`` and the ``remembered`` tables from the last build."""
-    from generator.inputs import posts
-
-    try:
-        with open(work_dir / READ_MEMO_FILE, "rb") as f:
-            saved = pickle.load(f)
-        if saved["fingerprint"] != toolkit_fingerprint():
-            return
-        posts.read_memo.update(saved["posts"])
-        for name, table in saved["remembered"].items():
-            _remembered.setdefault(name, {}).update(table)
-    except Exception:
-        return  # a missing, old or damaged memo only means reading the posts again
-
-
-def save_read_memo(work_dir: Path) -> None:
-    """Keep what the next build may need: the two newest readings of each post that still exists
-    (an edit and its undo), and the remembered results this build used (all, if it used none)."""
-    from generator.inputs import posts
-
-    readings: dict[tuple[str, str], list[tuple[str, str, bytes]]] = {}
-    for key in posts.read_memo:
-        readings.setdefault(key[:2], []).append(key)
-    entries = {key: posts.read_memo[key] for (path, _), keys in readings.items() if os.path.exists(path)
-               for key in keys[-2:]}
-    posts.read_memo.clear()
-    posts.read_memo.update(entries)
-    _learned.clear()
-    for name, table in _remembered.items():
-        if _used[name]:
-            for key in table.keys() - _used[name]:
-                del table[key]
-            _used[name].clear()
-    work_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=READ_MEMO_FILE, dir=work_dir)
-    with os.fdopen(fd, "wb") as f:
-        pickle.dump({"fingerprint": toolkit_fingerprint(), "posts": entries, "remembered": _remembered}, f,
-                    protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, work_dir / READ_MEMO_FILE)

@@ -1,9 +1,9 @@
-"""Run the handbook and blog builds in worker processes, one per core by default.
+"""Run build steps in worker processes, one per core by default.
 
-Each job builds one part folder and nothing else, so jobs never share a file. A worker is
-a long-lived process: it imports Pelican and MkDocs once, and between blogs it empties the
-memo caches Pelican keeps on its content classes, which would otherwise hold every post of
-every blog the worker has built.
+Each job runs one step into one part folder and nothing else, so jobs never share a file.
+A job names its step as ``"module:function"``; a worker imports the step the first time it
+runs it, so the main process of a build that reuses every part never loads Pelican or MkDocs.
+A worker is a long-lived process: it imports them once for all the jobs it runs.
 
 What a job logs is sent back and logged again in the main process, under the same logger,
 so messages, ``--strict`` and errors read the same whether one process built the site or
@@ -13,6 +13,7 @@ several. ``jobs=1`` runs every job in the main process, in order.
 from __future__ import annotations
 
 import ctypes
+import importlib
 import logging
 import multiprocessing
 import os
@@ -25,9 +26,9 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
-from generator.build import cache
+from generator import memo
 from generator.exceptions import BuildError, ConfigError, Problem
 from generator.inputs.config import Project
 
@@ -37,10 +38,12 @@ FORWARDED_LOGGERS = ("generator", "pelican", "mkdocs")
 
 @dataclass(frozen=True)
 class Job:
+    """Run ``step(project, output, site_url, strict, **options)``: every step has that form."""
+
     part: str
-    kind: Literal["handbook", "blog"]
+    step: str
     output: Path
-    slug: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -50,9 +53,6 @@ class Context:
     project: Project
     site_url: str
     strict: bool
-    templates_dir: Path
-    #: Where each blog keeps its posts rendered to HTML between builds.
-    rendered_dir: Path
     levels: dict[str, int] = field(default_factory=dict)
 
 
@@ -63,7 +63,7 @@ class Outcome:
     records: list[tuple[str, int, str]]
     error: str | None = None
     problems: list[Problem] = field(default_factory=list)
-    #: What the job's process newly remembered (``generator.cache.take_learned``), such as word counts.
+    #: What the job's process newly remembered (``generator.memo.take_learned``), such as word counts.
     learned: dict = field(default_factory=dict)
 
     @property
@@ -169,20 +169,15 @@ PR_SET_PDEATHSIG = 1
 # -- In the worker ------------------------------------------------------------------------------
 
 _context: Context | None = None
-_templates: object | None = None
 
 
 def _start_worker(context: Context) -> None:
-    global _context, _templates
-    from jinja2 import FileSystemBytecodeCache
-
+    global _context
     _die_with_parent()
-
     for name, level in context.levels.items():
         logging.getLogger(name).setLevel(level)
-    context.templates_dir.mkdir(parents=True, exist_ok=True)
-    cache.take_learned()  # what a forked worker inherited, the main process knows already
-    _context, _templates = context, FileSystemBytecodeCache(str(context.templates_dir))
+    memo.take_learned()  # what a forked worker inherited, the main process knows already
+    _context = context
 
 
 def _die_with_parent() -> None:
@@ -197,29 +192,24 @@ def _die_with_parent() -> None:
 
 
 def _stop_worker() -> None:
-    global _context, _templates
-    _context, _templates = None, None
+    global _context
+    _context = None
+
+
+def _step(name: str) -> Callable[..., None]:
+    module, _, function = name.partition(":")
+    return getattr(importlib.import_module(module), function)
 
 
 def _run_job(job: Job, known: dict | None = None) -> Outcome:
     assert _context is not None, "the worker was not started"
-    from generator.inputs import posts
-
     ctx = _context
     start = time.perf_counter()
     error, problems = None, []
-    posts.read_memo.update(known or {})
+    memo.post_readings.update(known or {})
     with _captured_logs() as records:
         try:
-            if job.kind == "handbook":
-                from generator.steps import handbook
-
-                handbook.build_handbook(ctx.project, job.output, ctx.site_url, ctx.strict)
-            else:
-                from generator.steps import blogs
-
-                blogs.build_blog(ctx.project, ctx.project.blog(job.slug), job.output, ctx.site_url, ctx.strict,
-                                 templates=_templates, rendered_file=ctx.rendered_dir / f"{job.slug}.pickle")
+            _step(job.step)(ctx.project, job.output, ctx.site_url, ctx.strict, **job.options)
         except ConfigError as failure:
             problems = failure.problems
         except BuildError as failure:
@@ -227,11 +217,10 @@ def _run_job(job: Job, known: dict | None = None) -> Outcome:
         except Exception as failure:  # Pelican or MkDocs stopped: report it for this part, keep site/ as it was
             error = f"{type(failure).__name__}: {failure}"
         finally:
-            forget_pelican_state()
             for key in known or ():  # this blog's posts are of no use to the worker's next job
-                posts.read_memo.pop(key, None)
+                memo.post_readings.pop(key, None)
     return Outcome(job=job, seconds=time.perf_counter() - start, records=records, error=error, problems=problems,
-                   learned=cache.take_learned())
+                   learned=memo.take_learned())
 
 
 @contextmanager
@@ -255,26 +244,3 @@ def _captured_logs() -> Iterator[list[tuple[str, int, str]]]:
         for logger, handlers, propagate in saved:
             logger.handlers[:] = handlers
             logger.propagate = propagate
-
-
-def forget_pelican_state() -> None:
-    """Empty what Pelican keeps at class level for the life of a process, if it is loaded.
-
-    Its ``@memoized`` caches keep every post built so far alive. Its log filter drops any
-    message it has seen before, from every logger made after Pelican was imported: a
-    second build in one process (``serve``, a worker, a test) would lose its warnings,
-    and ``--strict`` with them.
-    """
-    if "pelican.log" not in sys.modules:
-        return
-    from pelican import contents
-    from pelican.log import LimitFilter
-    from pelican.utils import memoized
-
-    for cls in vars(contents).values():
-        if isinstance(cls, type):
-            for attr in vars(cls).values():
-                if isinstance(attr, memoized):
-                    attr.cache.clear()
-    LimitFilter._raised_messages.clear()
-    LimitFilter._group_count.clear()

@@ -28,6 +28,7 @@ def stage(label: str, total: int, done_line: Callable[[float], str] | None = Non
     """
     start = time.perf_counter()
     if total and interactive():
+        # lazy: only a terminal shows a bar, and rich takes a tenth of a second to load.
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from markupsafe import escape
-from mkdocs.livereload import _SCRIPT_TEMPLATE, LiveReloadServer, _timestamp
 
 from generator.build import SITE_DIR, build
+from generator.compat import LiveReloadServer, reload_script, timestamp
 from generator.exceptions import CouncillorError
 from generator.inputs.config import toolkit_dir
 
@@ -63,8 +63,7 @@ class PreviewServer(LiveReloadServer):
     def _serve_request(self, environ, start_response):  # type: ignore[no-untyped-def]
         if environ.get("PATH_INFO") == RELOAD_SCRIPT:
             query = parse_qs(environ.get("QUERY_STRING", ""))
-            script = _SCRIPT_TEMPLATE.substitute(epoch=int(query.get("epoch", ["0"])[0]),
-                                                 request_id=int(query.get("id", ["0"])[0])).encode()
+            script = reload_script(int(query.get("epoch", ["0"])[0]), int(query.get("id", ["0"])[0])).encode()
             start_response("200 OK", [("Content-Type", "text/javascript; charset=utf-8"),
                                       ("Content-Length", str(len(script))), ("Cache-Control", "no-store")])
             return [script]
@@ -78,14 +77,14 @@ class PreviewServer(LiveReloadServer):
     def first_build_done(self) -> None:
         """Show the built site: browsers waiting on the building page reload."""
         with self._epoch_cond:
-            self._wanted_epoch = self._visible_epoch = _timestamp()
+            self._wanted_epoch = self._visible_epoch = timestamp()
             self.first_build_running = False
             self._epoch_cond.notify_all()
 
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
         at = content.rfind(b"</body>")
         at = len(content) if at < 0 else at
-        tag = f'<script src="{RELOAD_SCRIPT}?epoch={epoch}&amp;id={_timestamp()}"></script>'.encode()
+        tag = f'<script src="{RELOAD_SCRIPT}?epoch={epoch}&amp;id={timestamp()}"></script>'.encode()
         content = content[:at] + tag + content[at:]
         if self.build_error is None:
             return content

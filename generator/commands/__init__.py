@@ -156,8 +156,8 @@ def init(folder: Path, council_name: str | None, short_name: str | None, council
 
     Asks for each value not given as an option.
     """
-    from generator.new_council import Council
-    from generator.new_council import init as run_init
+    from generator.scaffold.council import Council
+    from generator.scaffold.council import init as run_init
 
     council = None
     if not example:
@@ -221,7 +221,7 @@ def check(root: Path, day: dt.datetime | None, strict: bool) -> None:
 def footprint(root: Path, day: dt.datetime | None, site_dir: Path | None, base_url: str | None,
               no_snapshot: bool) -> None:
     """Record today's digital footprint snapshot (commit it) and rebuild the footprint report."""
-    from generator.steps.council import record_footprint
+    from generator.build.footprint import record_footprint
 
     run = record_footprint(root, site_dir=site_dir, base_url=base_url, day=day.date() if day else None,
                            snapshot=not no_snapshot)
@@ -291,7 +291,7 @@ def _at_a_terminal() -> bool:
 
 def ask_contact(name: str) -> tuple[str | None, str | None]:
     """An email address or a phone number (or both), asked for until at least one is given."""
-    from generator.scaffold import EMAIL, PHONE
+    from generator.scaffold.blog import EMAIL, PHONE
 
     def check(pattern: re.Pattern[str], what: str) -> Callable[[str], str]:
         def convert(value: str) -> str:
@@ -328,7 +328,7 @@ def new(root: Path, name: str, ward: str | None, role: str | None, party: str | 
         email: str | None, phone: str | None, interactive: bool, **networks: str | None) -> None:
     """Start a blog for councillor NAME in councillor_blogs/, e.g. councillor new "Jane Smith" --ward Castle."""
     from generator.inputs.networks import NETWORKS
-    from generator.scaffold import new_blog
+    from generator.scaffold.blog import new_blog
 
     platforms = {key.removeprefix("net_"): value for key, value in networks.items() if value}
     if interactive:
@@ -347,7 +347,7 @@ def new(root: Path, name: str, ward: str | None, role: str | None, party: str | 
     if not ward:
         raise click.UsageError("Missing option '--ward': the ward this councillor represents.")
     if not (email or phone):
-        from generator.scaffold import NO_CONTACT
+        from generator.scaffold.blog import NO_CONTACT
 
         raise click.UsageError(NO_CONTACT[0].upper() + NO_CONTACT[1:] + ".")
     created = new_blog(root, name, ward, role=role, party=party or None, bio=bio, email=email or None,
@@ -369,7 +369,7 @@ def new(root: Path, name: str, ward: str | None, role: str | None, party: str | 
               help="Publication date, YYYY-MM-DD (default: now). A future date waits until that day.")
 def post(root: Path, blog: str, title: str, tags: str | None, draft: bool, day: dt.datetime | None) -> None:
     """Start a post called TITLE in BLOG (its folder name) and print the new file's path."""
-    from generator.scaffold import new_post, parse_tags
+    from generator.scaffold.blog import new_post, parse_tags
 
     created = new_post(root, blog, title, tags=parse_tags(tags), draft=draft, day=day.date() if day else None)
     click.echo(str(created.path))

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
+from generator import memo
 from generator.exceptions import Problem
 from generator.inputs import files, yamlfile
 from generator.inputs.config import SLUG, SLUG_LIMIT, slugify
@@ -179,34 +180,31 @@ def split(text: str) -> tuple[str | None, str, int]:
     return match.group(1), text[match.end():], 2
 
 
-#: Posts already read, by file, timezone and content. Validation, the blog build and the council
-#: pages each read every post; ``generator.cache`` keeps this between builds.
-read_memo: dict[tuple[str, str, bytes], tuple[Post | None, list[Problem]]] = {}
-
-
 def read(path: Path, timezone: str = "Europe/London") -> tuple[Post | None, list[Problem]]:
     """Read one post; every problem in it comes back with its line."""
-    post, problems = read_memo[_read_key(path, timezone)]
+    post, problems = memo.post_readings[_read_key(path, timezone)]
     return post, list(problems)
 
 
 def _read_key(path: Path, timezone: str) -> tuple[str, str, bytes]:
-    """The file's key in ``read_memo``, parsing the file first if it is not there."""
+    """The file's key in ``memo.post_readings``, parsing the file first if it is not there.
+
+    Validation, the blog build and the council pages each read every post: the first reads it."""
     data = path.read_bytes()
     key = (str(path), timezone, hashlib.blake2b(data, digest_size=16).digest())
-    if key not in read_memo:
-        read_memo[key] = _parse(path, data, timezone)
+    if key not in memo.post_readings:
+        memo.post_readings[key] = _parse(path, data, timezone)
     return key
 
 
 def readings(paths: list[Path], timezone: str) -> dict[tuple[str, str, bytes], tuple[Post | None, list[Problem]]]:
-    """The ``read_memo`` entries of ``paths`` (parsing any not read yet), to hand to another process.
+    """The ``memo.post_readings`` entries of ``paths`` (parsing any not read yet), to hand to another process.
 
     The build's main process reads every post anyway (checks, council pages) and gives each
     blog's worker its readings: parsing front matter is a tenth of a blog's build, so a
     worker reading the posts again would do that tenth twice.
     """
-    return {key: read_memo[key] for key in (_read_key(path, timezone) for path in paths)}
+    return {key: memo.post_readings[key] for key in (_read_key(path, timezone) for path in paths)}
 
 
 def _parse(path: Path, data: bytes, timezone: str) -> tuple[Post | None, list[Problem]]:

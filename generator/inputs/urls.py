@@ -11,11 +11,41 @@ and sitemaps.
 from __future__ import annotations
 
 import posixpath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
+
+if TYPE_CHECKING:
+    from generator.inputs.config import Project
+    from generator.inputs.posts import Post
+
+#: Where the blogs live in the site: <site>/councillors/<slug>/.
+BLOGS_URL_PATH = "councillors"
+#: Where the council's footprint report lives.
+FOOTPRINT_URL_PATH = "footprint-report"
+
+
+def site_url_for(project: Project, base_url: str | None = None) -> str:
+    """The address the site is built for: ``--base-url`` if given, else the programme's, ending in '/'."""
+    url = base_url or project.programme.site.url
+    return url.rstrip("/") + "/"
+
+
+def blog_url(site_url: str, slug: str) -> str:
+    """The public address of a blog, without a trailing slash (Pelican's SITEURL form)."""
+    return f"{site_url}{BLOGS_URL_PATH}/{slug}"
+
+
+def post_path(post: Post) -> str:
+    """Where a post lives inside its blog; the blog step's ARTICLE_URL says the same to Pelican."""
+    return f"{post.date:%Y/%m}/{post.slug}/"
+
+
+def post_url(site_url: str, slug: str, post: Post) -> str:
+    """The public address of a post of the blog ``slug``."""
+    return f"{blog_url(site_url, slug)}/{post_path(post)}"
 
 
 def relative_url(target: str, here: str, site_url: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from generator import wording
-from generator.inputs import posts
+from generator.inputs import news, posts
 from generator.inputs.config import Blog, Project, load_project
 from generator.inputs.networks import NETWORKS
 from generator.syndication import ledger
@@ -257,8 +257,6 @@ def pre_election_note(project: Project, held_items: int) -> str:
 
 def run(root: Path, day: dt.date | None = None) -> tuple[list[str], list[Result]]:
     """``councillor check``: the report's lines and the results behind them."""
-    from generator.inputs import news
-
     project = load_project(root)
     when = today(project, day)
     held = 0

@@ -10,8 +10,6 @@ import datetime as dt
 import logging
 import re
 import shutil
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +18,10 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from generator.exceptions import Problem
 from generator.inputs import news, posts, urls
 from generator.inputs.colours import brand_colours
-from generator.inputs.config import Blog, Project, load_project, logo_file, toolkit_dir
-from generator.steps import check, footprint, hub, sitemaps
-from generator.steps.blogs import BLOGS_URL_PATH, councillor_context
+from generator.inputs.config import Blog, Project, logo_file, toolkit_dir
+from generator.inputs.urls import BLOGS_URL_PATH, FOOTPRINT_URL_PATH
+from generator.steps import check, footprint, hub, news_pages, sitemaps
+from generator.steps.councillor import councillor_context
 
 log = logging.getLogger("generator")
 
@@ -66,7 +65,7 @@ def page_context(project: Project, site_url: str) -> dict[str, Any]:
         "council_pages": [
             (f"{site_url}{hub.HUB_URL_PATH}/", "Council hub"),
             (f"{site_url}{news.NEWS_URL_PATH}/", "Council news"),
-            (f"{site_url}{footprint.FOOTPRINT_URL_PATH}/", "Digital footprint"),
+            (f"{site_url}{FOOTPRINT_URL_PATH}/", "Digital footprint"),
         ],
     }
 
@@ -99,8 +98,8 @@ def build_council_pages(project: Project, output: Path, site_url: str, day: dt.d
 
     write_councillors_index(env, context, output, project, site_url)
     items, _ = news.read_items(project.root, project.programme.site.timezone)
-    views = news.item_views(items, site_url, when.cutoff, paused)
-    news.write_pages(env, context, output, views)
+    views = news_pages.item_views(items, site_url, when.cutoff, paused)
+    news_pages.write_pages(env, context, output, views)
     hub.write_hub(env, context, output, hub.hub_posts(published, site_url),
                   [v for v in views if v.state == "live"], paused, when.cutoff)
     footprint.write_pages(env, context, output, footprint_report(project, when, site_url, published))
@@ -110,7 +109,7 @@ def build_council_pages(project: Project, output: Path, site_url: str, day: dt.d
     copy_assets(project, output)
 
 
-def pre_election_notice(project: Project, views: list[news.ItemView]) -> str:
+def pre_election_notice(project: Project, views: list[news_pages.ItemView]) -> str:
     held = sorted(v.item.code for v in views if v.state == "held")
     return check.pre_election_note(project, len(held)) + (f" Held: {', '.join(held)}." if held else "")
 
@@ -119,7 +118,7 @@ def pre_election_reminder(project: Project, site_url: str, day: dt.date | None =
     """The pre-election notice for a build that changed nothing, so a web team still hears it."""
     when = check.today(project, day)
     items, _ = news.read_items(project.root, project.programme.site.timezone)
-    return pre_election_notice(project, news.item_views(items, site_url, when.cutoff, True))
+    return pre_election_notice(project, news_pages.item_views(items, site_url, when.cutoff, True))
 
 
 def write_councillors_index(env: Environment, context: dict[str, Any], output: Path, project: Project,
@@ -148,41 +147,3 @@ def copy_assets(project: Project, output: Path) -> None:
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-
-
-@dataclass(frozen=True)
-class FootprintRun:
-    snapshot: Path | None
-    report_dir: Path
-    report: footprint.CohortReport
-
-
-def record_footprint(root: Path, site_dir: Path | None = None, base_url: str | None = None,
-                     day: dt.date | None = None, snapshot: bool = True) -> FootprintRun:
-    """``councillor footprint``: save the day's snapshot, then rebuild only the report in the built site.
-
-    The report folder is swapped in whole, so a failure leaves the previous report in place.
-    """
-    from generator.build import SITE_DIR, site_url_for, validate
-
-    project = load_project(root)
-    validate(project)
-    when = check.today(project, day)
-    site_url = site_url_for(project, base_url)
-    report = footprint_report(project, when, site_url)
-    saved = footprint.write_snapshot(project, report, footprint.read_snapshots(project)[0]) if snapshot else None
-    if saved:
-        # Rebuild with the new snapshot in the history, as the next full build will show it.
-        report = footprint_report(project, when, site_url)
-    site_dir = (site_dir or project.root / SITE_DIR).resolve()
-    site_dir.mkdir(parents=True, exist_ok=True)
-    target = site_dir / footprint.FOOTPRINT_URL_PATH
-    with tempfile.TemporaryDirectory(prefix=".footprint-", dir=site_dir) as scratch:
-        footprint.write_pages(environment(project), page_context(project, site_url), Path(scratch), report)
-        copy_assets(project, Path(scratch))
-        shutil.copytree(Path(scratch) / "assets", site_dir / "assets", dirs_exist_ok=True)
-        old = Path(scratch) / "previous"
-        if target.exists():
-            target.rename(old)
-        (Path(scratch) / footprint.FOOTPRINT_URL_PATH).rename(target)
-    return FootprintRun(saved, target, report)

@@ -30,12 +30,12 @@ from generator.exceptions import Problem
 from generator.inputs import posts
 from generator.inputs.config import Blog, Project
 from generator.inputs.networks import NETWORKS
-from generator.steps.blogs import blog_url
+from generator.inputs.urls import FOOTPRINT_URL_PATH, blog_url
 from generator.steps.check import LISTENING_WINDOW_DAYS, Result, Share, Today, check_blog
 from generator.steps.words import count_words
+from generator.syndication import listening
 
 # The handbook's "Measuring your footprint" guide already lives at footprint/.
-FOOTPRINT_URL_PATH = "footprint-report"
 SNAPSHOT_DIR = Path("footprint") / "snapshots"
 MONTHS_SHOWN = 12
 LISTENING_FIELDS = ("followers", "replies", "likes")
@@ -345,8 +345,6 @@ def make_snapshot(report: CohortReport, previous: Snapshot | None, records: dict
 
 def listening_records(project: Project) -> dict[str, Any]:
     """Each blog's listening record (see generator.syndication.listening); an unreadable one is left out."""
-    from generator.syndication import listening
-
     records = {}
     for blog in project.blogs:
         try:

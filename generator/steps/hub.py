@@ -18,8 +18,8 @@ from jinja2 import Environment
 
 from generator.inputs import news, posts
 from generator.inputs.config import Blog
+from generator.inputs.urls import blog_url, post_url
 from generator.steps import markup
-from generator.steps.blogs import blog_url, post_path
 
 HUB_URL_PATH = "hub"
 FEED_NAME = "feed.atom.xml"
@@ -91,7 +91,7 @@ def hub_posts(published: list[tuple[Blog, list[posts.Post]]], site_url: str) -> 
     return [
         HubPost(
             title=post.meta.title,
-            url=f"{blog_url(site_url, blog.slug)}/{post_path(post)}",
+            url=post_url(site_url, blog.slug, post),
             date=post.date,
             councillor=blog.councillor.name,
             ward=blog.councillor.ward,

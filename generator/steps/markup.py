@@ -18,6 +18,8 @@ from contextlib import contextmanager
 import markdown
 import nh3
 
+from generator import memo
+
 #: Tags Markdown makes, and the few a writer may type that carry no behaviour.
 TAGS = {
     "a", "abbr", "aside", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "div", "dl",
@@ -67,14 +69,9 @@ class TooSlow(Exception):
     """Rendering one text took longer than ``RENDER_SECONDS`` (or nested deeper than Python allows)."""
 
 
-#: Texts that ran out of time once in this process: the hub and the word counts render a
-#: post's body too, and need not spend the same seconds again to learn the same thing.
-_too_slow: set[int] = set()
-
-
 def render(text: str, extensions: list | None = None) -> str:
     """``text`` as HTML (not yet cleaned), within the time limit; raises ``TooSlow``."""
-    if hash(text) in _too_slow:
+    if memo.text_key(text) in memo.too_slow:
         raise TooSlow(f"took longer than {RENDER_SECONDS:.0f} seconds to read")
     try:
         with time_limit():
@@ -87,8 +84,9 @@ def render(text: str, extensions: list | None = None) -> str:
 
 
 def too_slow(text: str) -> None:
-    """Remember that ``text`` ran out of time, so no other step tries it again."""
-    _too_slow.add(hash(text))
+    """Remember that ``text`` ran out of time: the hub and the word counts render a post's body too,
+    and need not spend the same seconds again to learn the same thing."""
+    memo.too_slow.add(memo.text_key(text))
 
 
 @contextmanager

@@ -12,7 +12,6 @@ import click
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
-from generator.commands import main
 from generator.inputs.config import Councillor, Programme
 from generator.inputs.news import ItemFrontMatter
 from generator.inputs.posts import FrontMatter
@@ -111,6 +110,9 @@ def settings_reference() -> Markup:
 
 def command_reference() -> Markup:
     """Every ``councillor`` command with its options, read from the command line tool itself."""
+    # lazy: the commands run the build, which runs this step; by the time a page asks, they are loaded.
+    from generator.commands import main
+
     parts = []
     for name, command in sorted(main.commands.items()):
         usage = " ".join(command.collect_usage_pieces(click.Context(command)))

@@ -12,7 +12,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from generator.inputs.config import Project
-from generator.steps.blogs import BLOGS_URL_PATH
+from generator.inputs.urls import BLOGS_URL_PATH
 
 #: What MkDocs writes as sitemap.xml is renamed to this, so that the root name can be the index.
 HANDBOOK_SITEMAP = "sitemap-handbook.xml"

@@ -15,9 +15,9 @@ import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
 
-from generator.build.cache import remembered
 from generator.inputs.news import QUOTE_CLASS, shortcodes
 from generator.inputs.posts import MARKDOWN_EXTENSIONS
+from generator.memo import remembered
 from generator.steps import markup
 
 

@@ -16,7 +16,7 @@ from generator.exceptions import SyndicationError
 from generator.inputs import posts as posts_module
 from generator.inputs.config import Blog, Project
 from generator.inputs.networks import NETWORKS
-from generator.steps.blogs import BLOGS_URL_PATH, post_path
+from generator.inputs.urls import BLOGS_URL_PATH, post_path
 from generator.syndication import ledger
 
 

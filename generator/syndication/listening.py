@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -267,7 +268,6 @@ class Record:
 
 def short_id(rid: str) -> str:
     """A short, stable id a councillor can type: the network's initial and 8 hex digits of a hash."""
-    import hashlib
 
     network, _, _ = rid.partition(":")
     return f"{network[:1]}{hashlib.sha256(rid.encode()).hexdigest()[:8]}"

@@ -31,7 +31,7 @@ from generator.exceptions import SyndicationError
 from generator.inputs import posts as posts_module
 from generator.inputs.config import Blog, Project, load_project
 from generator.inputs.networks import NETWORKS, profile_url
-from generator.steps.blogs import BLOGS_URL_PATH, blog_url, post_path
+from generator.inputs.urls import BLOGS_URL_PATH, blog_url, post_path, site_url_for
 from generator.syndication import adapter_class, ledger
 from generator.syndication import again as again_module
 from generator.syndication.base import (
@@ -103,10 +103,6 @@ class _RowProgress:
     def save(self, **values: str) -> None:
         self.state.update(values)
         self.book.save_progress(self.key, self.network, values)
-
-
-def default_site_url(project: Project, base_url: str | None) -> str:
-    return (base_url or project.programme.site.url).rstrip("/") + "/"
 
 
 def post_url(site_url: str, blog: Blog, post: posts_module.Post) -> str:
@@ -181,7 +177,7 @@ def run(root: Path, *, blog: str | None = None, network: str | None = None, dry_
         blogs = [again_module.blog_for(project, blogs, again, network)]
     env = os.environ if env is None else env
     now = now or dt.datetime.now(dt.UTC)
-    site_url = default_site_url(project, base_url)
+    site_url = site_url_for(project, base_url)
     state_dir = project.root / SESSIONS_DIR
     report = Report()
     # A dry run writes nothing at all, not even the lock file: two previews, or a preview beside a real

@@ -33,6 +33,7 @@ import logging
 from typing import ClassVar
 
 import requests
+from PIL import Image
 
 from generator.syndication import graph
 from generator.syndication.base import Adapter, Progress, Rejected, Remote, TokenHealth, Transient
@@ -102,8 +103,6 @@ class ThreadsAdapter(Adapter):
             log.warning("Threads: only a smaller copy of %s would fit, and Threads fetches the published one; "
                         "the post goes without the picture", picture.name)
             return None
-        from PIL import Image
-
         with Image.open(message.card.image) as opened:  # type: ignore[arg-type]
             width, height = opened.size
         return picture if max(width, height) / max(1, min(width, height)) <= MAX_ASPECT else None

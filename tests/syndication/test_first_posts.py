@@ -101,7 +101,7 @@ def test_a_dry_run_of_the_example_changes_no_file(tmp_path):
     # Stand in for a deployed site: a page at every post's address.
     from generator.inputs.config import load_project
     from generator.inputs.posts import read_all
-    from generator.steps.blogs import BLOGS_URL_PATH, post_path
+    from generator.inputs.urls import BLOGS_URL_PATH, post_path
 
     project = load_project(root)
     for blog in project.blogs:

@@ -14,13 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
+from pydantic import ValidationError
+
 from generator import __version__
 from generator.exceptions import CouncillorError
-from generator.scaffold import EMAIL, yaml_scalar
+from generator.inputs.config import Site
+from generator.scaffold.blog import EMAIL, yaml_scalar
 
-TEMPLATES = Path(__file__).parent / "templates" / "council"
+TEMPLATES = Path(__file__).parent.parent / "templates" / "council"
 #: The toolkit's own files as installed (see generator.config.toolkit_dir).
-TOOLKIT = (Path(__file__).parent / "_toolkit").resolve()
+TOOLKIT = (Path(__file__).parent.parent / "_toolkit").resolve()
 PACKAGE = "networked-councillor"
 #: The Fenmarsh example's own files, copied by --example.
 EXAMPLE_FILES = ["programme.yml", "branding", "councillor_blogs", "council_content", "footprint"]
@@ -49,10 +52,6 @@ def installed_version() -> str:
 
 def check(council: Council) -> None:
     """Refuse values the build would reject, before anything is written."""
-    from pydantic import ValidationError
-
-    from generator.inputs.config import Site
-
     if len(council.name.strip()) < 2:
         raise CouncillorError("the council's name needs at least two letters")
     for label, url in (("--council-url", council.url), ("--site-url", council.site_url)):
