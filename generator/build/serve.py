@@ -3,6 +3,12 @@
 MkDocs' live-reload server does the serving and watching; we give it our build. When a
 rebuild fails, the last good site stays, and every page shows what is wrong (file, line and
 fix) over it, as Hugo and Vite do, until the next rebuild succeeds.
+
+The preview is the site ``councillor build`` makes, for the programme's own address: the pages
+refer to their own files by relative addresses, so they work as well from http://127.0.0.1:8000/.
+So serving starts from what the last build left in ``.build-cache`` and ``site/`` (after an
+unchanged build it rebuilds nothing), and ``site/`` is always fit to publish, never holding
+the local address.
 """
 
 from __future__ import annotations
@@ -10,11 +16,11 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from markupsafe import escape
 
-from generator.build import SITE_DIR, build
+from generator.build import SITE_DIR, BuildResult, build
 from generator.compat import LiveReloadServer, reload_script, timestamp
 from generator.exceptions import CouncillorError
 from generator.inputs.config import toolkit_dir
@@ -29,6 +35,8 @@ ERROR_ID = "councillor-build-error"
 #: The reload script's own address: the blog and council pages allow no inline script (script-src 'self'),
 #: so the script MkDocs would write into each page is served from here instead.
 RELOAD_SCRIPT = "/livereload-script.js"
+#: The page a missing address answers with, as GitHub Pages does.
+NOT_FOUND_PAGE = "404.html"
 
 
 def error_overlay(message: str) -> bytes:
@@ -55,10 +63,17 @@ BUILDING_PAGE = (b'<!doctype html><html lang="en"><head><meta charset="utf-8">'
 
 class PreviewServer(LiveReloadServer):
     """MkDocs' live-reload server, which also shows the last build error on every page, and
-    answers at once while the first build runs rather than after it."""
+    answers at once while the first build runs rather than after it.
+
+    The site is served at the root. When it is published under a path (``site.url`` such as
+    https://council.github.io/networked-councillor/), a few of its addresses name that path: those on
+    MkDocs' 404 page above all, as it is served at any depth. So an address under ``site_path`` that
+    is not a file from the root is answered as the same address without it.
+    """
 
     build_error: str | None = None
     first_build_running: bool = False
+    site_path: str = "/"
 
     def _serve_request(self, environ, start_response):  # type: ignore[no-untyped-def]
         if environ.get("PATH_INFO") == RELOAD_SCRIPT:
@@ -72,7 +87,19 @@ class PreviewServer(LiveReloadServer):
             start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
                                       ("Content-Length", str(len(body))), ("Cache-Control", "no-store")])
             return [body]
-        return super()._serve_request(environ, start_response)
+        served = super()._serve_request(environ, start_response)
+        path = environ.get("PATH_INFO", "")
+        if served is None and self.site_path != "/" and (path + "/").startswith(self.site_path):
+            served = super()._serve_request({**environ, "PATH_INFO": "/" + path[len(self.site_path):]},
+                                            start_response)
+        return served
+
+    def not_found_page(self, code: int) -> bytes | None:
+        """The site's own 404 page for an address it does not have, as the published site answers."""
+        page = Path(self.root) / NOT_FOUND_PAGE
+        if code != 404 or not page.is_file():
+            return None
+        return self._inject_js_into_html(page.read_bytes(), self._visible_epoch)
 
     def first_build_done(self) -> None:
         """Show the built site: browsers waiting on the building page reload."""
@@ -103,18 +130,23 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, strict: bool = 
     def rebuild() -> None:
         with one_at_a_time:
             try:
-                build(root, site_dir=site_dir, base_url=url, strict=strict)
+                # For the published address, as `councillor build` does: the two share one cache,
+                # and site/ never holds the local address.
+                result: BuildResult | None = build(root, site_dir=site_dir, strict=strict)
                 message = None
             except CouncillorError as error:
                 # Keep serving the last good site; the message says what to fix, here and in the browser.
-                message = error.format_message()
+                result, message = None, error.format_message()
                 log.error("The site was not rebuilt:\n%s", message)
         if server is not None:
             server.build_error = message
+            if result is not None:
+                server.site_path = urlsplit(result.site_url).path
 
     site_dir.mkdir(exist_ok=True)
     server = PreviewServer(builder=rebuild, host=host, port=port, root=str(site_dir))
     server.first_build_running = True
+    server.error_handler = server.not_found_page
     paths = [root / name for name in WATCHED] + [toolkit_dir(root) / name for name in TOOLKIT_WATCHED]
     for path in paths:
         if path.exists():

@@ -181,7 +181,11 @@ def init(folder: Path, council_name: str | None, short_name: str | None, council
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def serve(root: Path, host: str, port: int, strict: bool) -> None:
-    """Preview the site at http://127.0.0.1:8000/, rebuilding when a file changes."""
+    """Preview the site at http://127.0.0.1:8000/, rebuilding when a file changes.
+
+    It builds site/ as `councillor build` does, for the site's own address, so it starts from the
+    last build (right after one, it rebuilds nothing) and leaves site/ fit to publish.
+    """
     from generator.build.serve import serve as run_serve
 
     run_serve(root, host=host, port=port, strict=strict)

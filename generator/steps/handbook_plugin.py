@@ -192,14 +192,16 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
             markdown, meta = get_data(file.content_string)
             info = _PageInfo(file.src_uri, _page_title(file, markdown), meta)
             self.pages[file.src_uri] = info
-            self._render(markdown, file.src_uri, meta, collecting=info, offset=_body_offset(file, markdown))
+            self._render(markdown, file.src_uri, meta, url=file.url, collecting=info,
+                         offset=_body_offset(file, markdown))
             self.exercises += info.exercises
         # Relative, like MkDocs' own links, so the handbook leads to the blogs wherever it is served.
         nav.items.append(Link("Councillors’ blogs", BLOGS_PATH))
         return nav
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return self._render(markdown, page.file.src_uri, page.meta, offset=_body_offset(page.file, markdown))
+        return self._render(markdown, page.file.src_uri, page.meta, url=page.file.url,
+                            offset=_body_offset(page.file, markdown))
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         programme = self._programme()
@@ -225,12 +227,12 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
         # A council's own mkdocs.yml may override only some templates and rely on the toolkit for the rest.
         return path if path.is_file() else TOOLKIT_THEME / name
 
-    def _render(self, markdown: str, src_uri: str, meta: dict[str, Any], *,
+    def _render(self, markdown: str, src_uri: str, meta: dict[str, Any], *, url: str,
                 collecting: _PageInfo | None = None, offset: int = 0) -> str:
         env = _environment()
         try:
             template = env.from_string(markdown)
-            return template.render(self._context(src_uri, meta, collecting))
+            return template.render(self._context(src_uri, url, meta, collecting))
         except jinja2.TemplateSyntaxError as error:
             raise PluginError(f"{src_uri}:{(error.lineno or 0) + offset}: {error.message}") from None
         except (jinja2.UndefinedError, TypeError, KeyError, ValueError) as error:
@@ -238,7 +240,7 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
             where = f"{src_uri}:{line + offset}" if line else src_uri
             raise PluginError(f"{where}: {error}") from None
 
-    def _context(self, src_uri: str, meta: dict[str, Any], collecting: _PageInfo | None) -> dict[str, Any]:
+    def _context(self, src_uri: str, url: str, meta: dict[str, Any], collecting: _PageInfo | None) -> dict[str, Any]:
         programme = self._programme()
         site_url = self.site_url
         workshops = {w.number: w for w in programme.cohort.workshops}
@@ -248,6 +250,13 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
             """A Markdown link target from this page to another, which MkDocs checks and rewrites."""
             rel = posixpath.relpath(target, posixpath.dirname(src_uri) or ".")
             return rel + (f"#{anchor}" if anchor else "")
+
+        def beside(target: str) -> str:
+            """A link from this page (at ``url``) to a part of the site beside the handbook, such as the
+            blogs: relative like MkDocs' own links, so it leads to that part of whichever copy of the site
+            is open (a preview, a staging copy), not to the published one. MkDocs leaves it as it is."""
+            here = url if url.endswith("/") else posixpath.dirname(url)
+            return posixpath.relpath(target, here or ".") + ("/" if target.endswith("/") else "")
 
         def exercise(title: str, *streams: str, caller: Callable[[], str]) -> Markup:
             unknown = [s for s in streams if s not in STREAMS]
@@ -299,8 +308,10 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
             "accessibility": programme.accessibility,
             "branding": programme.branding,
             "site_url": site_url,
-            "blogs_url": site_url + BLOGS_PATH,
-            "footprint_url": site_url + FOOTPRINT_PATH,
+            # Links to the rest of the site. The site's own address and the writing screen's stay whole
+            # (below): the pages show them as addresses to note down.
+            "blogs_url": beside(BLOGS_PATH),
+            "footprint_url": beside(FOOTPRINT_PATH),
             "writing_screen": screen_url(programme, site_url),
             "writing_screen_policy": content_security_policy(),
             "streams": STREAMS,
