@@ -8,7 +8,8 @@ import pytest
 
 from generator.exceptions import ConfigError
 from generator.inputs import posts
-from generator.inputs.config import Councillor, load_project, slugify
+from generator.inputs.config import Councillor, load_project
+from generator.inputs.values import slugify
 from generator.inputs.yamlfile import load
 
 COUNCILLOR = """\

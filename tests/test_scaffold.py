@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from generator.commands import main
 from generator.inputs import posts, yamlfile
-from generator.inputs.config import Councillor, load_blog, slugify
+from generator.inputs.config import Councillor, load_blog
+from generator.inputs.values import slugify
 from generator.scaffold.blog import yaml_scalar
 from tests.conftest import REPO, run_cli, run_cli_process
 

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.build import SITE_DIR, validate
+from generator.inputs import snapshots
 from generator.inputs.config import load_project
 from generator.inputs.urls import FOOTPRINT_URL_PATH, site_url_for
-from generator.steps import check, footprint
+from generator.steps import check, footprint, footprint_pages
 from generator.steps.council import copy_assets, environment, footprint_report, page_context
 
 
@@ -33,7 +34,7 @@ def record_footprint(root: Path, site_dir: Path | None = None, base_url: str | N
     when = check.today(project, day)
     site_url = site_url_for(project, base_url)
     report = footprint_report(project, when, site_url)
-    saved = footprint.write_snapshot(project, report, footprint.read_snapshots(project)[0]) if snapshot else None
+    saved = footprint.write_snapshot(project, report, snapshots.read_snapshots(project)[0]) if snapshot else None
     if saved:
         # Rebuild with the new snapshot in the history, as the next full build will show it.
         report = footprint_report(project, when, site_url)
@@ -41,7 +42,7 @@ def record_footprint(root: Path, site_dir: Path | None = None, base_url: str | N
     site_dir.mkdir(parents=True, exist_ok=True)
     target = site_dir / FOOTPRINT_URL_PATH
     with tempfile.TemporaryDirectory(prefix=".footprint-", dir=site_dir) as scratch:
-        footprint.write_pages(environment(project), page_context(project, site_url), Path(scratch), report)
+        footprint_pages.write_pages(environment(project), page_context(project, site_url), Path(scratch), report)
         copy_assets(project, Path(scratch))
         shutil.copytree(Path(scratch) / "assets", site_dir / "assets", dirs_exist_ok=True)
         old = Path(scratch) / "previous"

@@ -9,46 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from pathlib import Path
-from typing import Annotated, Literal
-from urllib.parse import urlsplit
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from generator.exceptions import ConfigError, Problem
 from generator.inputs import files, yamlfile
 from generator.inputs.networks import NETWORKS
+from generator.inputs.values import HEX_COLOUR, SLUG, Email, Phone, WebAddress, _web_address, slugify
 
 PROGRAMME_FILE = "programme.yml"
 BLOGS_DIR = "councillor_blogs"
 COUNCILLOR_FILE = "councillor.yml"
 BRANDING_DIR = "branding"
-
-HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
-SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-
-
-def _web_address(value: str) -> str:
-    # Addresses end up in href attributes on every page: javascript: or data: would run there.
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        parts = None
-    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname
-            or any(c.isspace() or c in "<>\"'`\\" for c in value)):
-        raise ValueError("must be a full web address starting https:// (or http://), with no spaces")
-    return value
-
-
-#: A page on the web: http(s) with a host, nothing that could leave the attribute it is written into.
-WebAddress = Annotated[str, AfterValidator(_web_address)]
-#: An email address as residents would type it; mailto: links are made from it, never written.
-Email = Annotated[str, Field(pattern=r"^[^@\s<>\"'`():;,\\]+@[^@\s<>\"'`():;,\\]+\.[^@\s<>\"'`():;,\\]+$",
-                             max_length=254)]
-#: A phone number: digits, spaces, brackets, dots, hyphens and a leading +; tel: links are made from it.
-Phone = Annotated[str, Field(pattern=r"^\+?[0-9][0-9 ().-]{4,24}$")]
 
 
 class Model(BaseModel):
@@ -325,24 +300,6 @@ class Project(BaseModel):
 
 #: The longest slug made from a name or title: addresses stay readable, and a file or folder
 #: named after one stays well within the 255 bytes a file system allows.
-SLUG_LIMIT = 80
-
-
-def slugify(name: str, limit: int = SLUG_LIMIT) -> str:
-    """A stable, ASCII, URL-safe slug: 'Siân O'Brien-Jones' -> 'sian-obrien-jones'.
-
-    Cut at a word once over ``limit`` characters; empty when ``name`` has no letter or digit
-    that ASCII can spell (an emoji, say), which callers must handle.
-    """
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    ascii_name = re.sub(r"['’`]", "", ascii_name.lower())
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
-    if len(slug) > limit:
-        cut = slug[:limit + 1]
-        slug = (cut.rsplit("-", 1)[0] if "-" in cut else cut[:limit]).strip("-")
-    return slug
-
-
 def load_project(root: Path) -> Project:
     """Load and validate programme.yml and every councillor.yml under ``root``; raise every problem at once."""
     root = root.resolve()

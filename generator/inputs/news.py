@@ -22,7 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from generator.exceptions import Problem
 from generator.inputs import posts, yamlfile
-from generator.inputs.config import SLUG, Period, Project, WebAddress
+from generator.inputs.config import Period, Project
+from generator.inputs.values import SLUG, WebAddress
 
 CONTENT_DIR = "council_content"
 NEWS_URL_PATH = "news"

@@ -22,8 +22,8 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from generator import memo
 from generator.exceptions import Problem
 from generator.inputs import files, yamlfile
-from generator.inputs.config import SLUG, SLUG_LIMIT, slugify
 from generator.inputs.networks import NETWORKS
+from generator.inputs.values import SLUG, SLUG_LIMIT, slugify
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
 #: A front matter line as an iPad or Word leaves it: its typographic dashes make '---' into

@@ -20,8 +20,9 @@ from ruamel.yaml import YAML
 
 from generator.exceptions import ConfigError, CouncillorError, Problem
 from generator.inputs import posts, yamlfile
-from generator.inputs.config import BLOGS_DIR, COUNCILLOR_FILE, PROGRAMME_FILE, Councillor, Programme, slugify
+from generator.inputs.config import BLOGS_DIR, COUNCILLOR_FILE, PROGRAMME_FILE, Councillor, Programme
 from generator.inputs.networks import NETWORKS
+from generator.inputs.values import slugify
 
 CONTENT_DIR = "content"
 IMAGES_DIR = "images"

@@ -16,8 +16,8 @@ from pelican.readers import BaseReader
 
 from generator import memo
 from generator.inputs import news, posts
-from generator.inputs.config import SLUG_LIMIT
 from generator.inputs.posts import MARKDOWN_EXTENSIONS
+from generator.inputs.values import SLUG_LIMIT
 from generator.steps import markup, news_pages, words
 from generator.steps.blog_checks import page_slug
 

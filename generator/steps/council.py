@@ -16,11 +16,11 @@ from typing import Any
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from generator.exceptions import Problem
-from generator.inputs import news, posts, urls
+from generator.inputs import news, posts, snapshots, urls
 from generator.inputs.colours import brand_colours
 from generator.inputs.config import Blog, Project, logo_file, toolkit_dir
 from generator.inputs.urls import BLOGS_URL_PATH, FOOTPRINT_URL_PATH
-from generator.steps import check, footprint, hub, news_pages, sitemaps
+from generator.steps import check, footprint, footprint_pages, hub, news_pages, sitemaps
 from generator.steps.councillor import councillor_context
 
 log = logging.getLogger("generator")
@@ -72,7 +72,7 @@ def page_context(project: Project, site_url: str) -> dict[str, Any]:
 
 def validate(project: Project) -> list[Problem]:
     """Problems in the council items, in quotes of them in posts, and in the footprint snapshots."""
-    return news.validate(project) + footprint.read_snapshots(project)[1]
+    return news.validate(project) + snapshots.read_snapshots(project)[1]
 
 
 def published_posts(project: Project, when: check.Today) -> list[tuple[Blog, list[posts.Post]]]:
@@ -83,8 +83,8 @@ def footprint_report(project: Project, when: check.Today, site_url: str,
                      published: list[tuple[Blog, list[posts.Post]]] | None = None) -> footprint.CohortReport:
     published = published if published is not None else published_posts(project, when)
     shares = {blog.slug: check.ledger_shares(blog) for blog in project.blogs}
-    snapshots, _ = footprint.read_snapshots(project)
-    return footprint.collect(project, published, shares, when, snapshots, site_url)
+    history, _ = snapshots.read_snapshots(project)
+    return footprint.collect(project, published, shares, when, history, site_url)
 
 
 def build_council_pages(project: Project, output: Path, site_url: str, day: dt.date | None = None,
@@ -102,7 +102,7 @@ def build_council_pages(project: Project, output: Path, site_url: str, day: dt.d
     news_pages.write_pages(env, context, output, views)
     hub.write_hub(env, context, output, hub.hub_posts(published, site_url),
                   [v for v in views if v.state == "live"], paused, when.cutoff)
-    footprint.write_pages(env, context, output, footprint_report(project, when, site_url, published))
+    footprint_pages.write_pages(env, context, output, footprint_report(project, when, site_url, published))
     sitemaps.write_sitemaps(project, output, site_url)
     if paused:
         log.info(pre_election_notice(project, views))

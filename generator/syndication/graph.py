@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 
-from generator.syndication.base import AuthError, Duplicate, Rejected, Transient
+from generator.syndication.errors import AuthError, Duplicate, Rejected, Transient
 
 #: The token has expired, been revoked or is wrong (190); the session is invalid (102).
 TOKEN_CODES = {102, 190}

@@ -30,8 +30,9 @@ import requests
 from PIL import Image
 
 from generator.syndication import graph
-from generator.syndication.base import Adapter, Progress, Rejected, Remote, Transient
+from generator.syndication.base import Adapter
 from generator.syndication.compose import Message, Rules, utf16_units
+from generator.syndication.errors import Progress, Rejected, Remote, Transient
 from generator.syndication.sharekit import where_it_is
 
 GRAPH_VERSION = "v24.0"

@@ -32,18 +32,8 @@ from generator.exceptions import SyndicationError
 from generator.inputs.config import Blog, load_project
 from generator.inputs.networks import NETWORKS, profile_url
 from generator.syndication import ledger, listening, replies
-from generator.syndication.base import (
-    SESSIONS_DIR,
-    Adapter,
-    AuthError,
-    Context,
-    Gone,
-    NetworkError,
-    Transient,
-    env_name,
-    ledger_error,
-    redact,
-)
+from generator.syndication.base import SESSIONS_DIR, Adapter, Context, env_name, ledger_error
+from generator.syndication.errors import AuthError, Gone, NetworkError, Transient, redact
 
 #: network -> "module:class" of its listener.
 LISTENERS: dict[str, str] = {

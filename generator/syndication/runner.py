@@ -34,20 +34,9 @@ from generator.inputs.networks import NETWORKS, profile_url
 from generator.inputs.urls import BLOGS_URL_PATH, blog_url, post_path, site_url_for
 from generator.syndication import adapter_class, ledger
 from generator.syndication import again as again_module
-from generator.syndication.base import (
-    SESSIONS_DIR,
-    Adapter,
-    AuthError,
-    CannotCheck,
-    Context,
-    Duplicate,
-    NetworkError,
-    Rejected,
-    Remote,
-    ledger_error,
-    redact,
-)
+from generator.syndication.base import SESSIONS_DIR, Adapter, Context, ledger_error
 from generator.syndication.compose import Draft, Message
+from generator.syndication.errors import AuthError, CannotCheck, Duplicate, NetworkError, Rejected, Remote, redact
 from generator.syndication.tokens import Token, token_health
 
 log = logging.getLogger("generator.syndication")
@@ -378,47 +367,3 @@ def _scrub(result: Result, adapter: Adapter) -> Result:
                   detail=redact(result.detail, secrets), fix=redact(result.fix, secrets))
 
 
-STATUS_WORDS = {"sent": "sent", "found": "already there", "preview": "would send", "error": "FAILED",
-                "skipped": "skipped"}
-
-
-def describe(report: Report, dry_run: bool) -> str:
-    """The report as a councillor or web officer reads it: per blog, per post and network, then what to set."""
-    lines: list[str] = []
-    by_blog: dict[str, list[Result]] = {}
-    for result in report.results:
-        by_blog.setdefault(result.blog, []).append(result)
-    for slug in sorted(set(by_blog) | set(report.variables) | set(report.by_hand)):
-        lines.append(f"== {slug}")
-        for r in by_blog.get(slug, []):
-            label = NETWORKS[r.network].label
-            where = f": {r.post}" if r.post else ""
-            line = f"  {label}{where}: {STATUS_WORDS.get(r.status, r.status)}"
-            if r.remote_url:
-                line += f" ({r.remote_url})"
-            if r.detail:
-                line += f" - {r.detail}"
-            lines.append(line)
-            if r.fix:
-                lines.append(f"      fix: {r.fix}")
-            if r.text is not None and r.status in ("preview", "error"):
-                lines.extend("      | " + t for t in r.text.splitlines())
-        for network, when in report.starts.get(slug, {}).items():
-            lines.append(f"  {NETWORKS[network].label}: sharing {'would start' if dry_run else 'starts'} "
-                         f"{when:%-d %B %Y %H:%M}; earlier posts are not shared there")
-        if not by_blog.get(slug) and report.variables.get(slug):
-            lines.append("  nothing new to send")
-        if report.by_hand.get(slug):
-            lines.append(f"  shared by hand from councillors/{slug}/share-kit/: {', '.join(report.by_hand[slug])}")
-        for network, token in report.tokens.get(slug, {}).items():
-            lines.append("  " + token.describe(NETWORKS[network].label))
-            if token.attention and token.fix:
-                lines.append(f"      fix: {token.fix}")
-        for network, names in report.variables.get(slug, {}).items():
-            missing = [n for n, present in names if not present]
-            label = NETWORKS[network].label
-            if missing:
-                lines.append(f"  {label} is previewed only until these are set: {', '.join(missing)}")
-            elif dry_run:
-                lines.append(f"  {label} credentials: {', '.join(n for n, _ in names)} (all set)")
-    return "\n".join(lines)

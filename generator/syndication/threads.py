@@ -36,8 +36,9 @@ import requests
 from PIL import Image
 
 from generator.syndication import graph
-from generator.syndication.base import Adapter, Progress, Rejected, Remote, TokenHealth, Transient
+from generator.syndication.base import Adapter
 from generator.syndication.compose import Message, threads_length
+from generator.syndication.errors import Progress, Rejected, Remote, TokenHealth, Transient
 from generator.syndication.pictures import JPEG_PNG, Picture, fit
 
 log = logging.getLogger("generator.syndication")

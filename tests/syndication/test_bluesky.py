@@ -35,7 +35,8 @@ from PIL import Image
 
 from generator.syndication import base, bluesky
 from generator.syndication.compose import BLUESKY_MAX_BYTES, BLUESKY_MAX_GRAPHEMES, ELLIPSIS, bluesky_display
-from generator.syndication.runner import describe, run
+from generator.syndication.run_report import describe
+from generator.syndication.runner import run
 from tests.conftest import REPO, run_cli
 from tests.syndication.conftest import make_programme
 
