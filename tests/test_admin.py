@@ -63,9 +63,9 @@ def test_form_fields_are_the_post_settings_with_their_own_help(tmp_path: Path) -
     assert picture["src"]["widget"] == "image"
     assert picture["alt"].get("required", True), "a picture cannot be saved without its description"
     assert fields["status"]["options"] == ["published", "draft"]
-    news = {f["name"]: f for f in config["collections"][-1]["fields"]}
-    assert set(news) - {"body"} <= set(news.ItemFrontMatter.model_fields)
-    assert news["summary"]["maxlength"] == news.SHARE_LIMIT
+    item_fields = {f["name"]: f for f in config["collections"][-1]["fields"]}
+    assert set(item_fields) - {"body"} <= set(news.ItemFrontMatter.model_fields)
+    assert item_fields["summary"]["maxlength"] == news.SHARE_LIMIT
 
 
 def test_page_runs_no_script_of_its_own_and_states_its_policy(tmp_path: Path) -> None:
@@ -196,9 +196,9 @@ def test_a_post_and_a_news_item_saved_on_the_screen_build_onto_the_site(browser,
     finally:
         screen.close()
 
-    commit, news = github.commits[-2:]
+    commit, news_commit = github.commits[-2:]
     assert commit.deleted == []
-    assert list(news.added) == ["council_content/2026-11-19-mill-road-closed-for-two-nights.md"]
+    assert list(news_commit.added) == ["council_content/2026-11-19-mill-road-closed-for-two-nights.md"]
     folder = "councillor_blogs/amira-patel/content"
     assert sorted(commit.added) == [f"{folder}/images/mill-road-works.png",
                                     f"{folder}/posts/2026-11-20-mill-road-crossing-work-starts.md"]
@@ -206,7 +206,7 @@ def test_a_post_and_a_news_item_saved_on_the_screen_build_onto_the_site(browser,
 
     # The commit's files, as they would arrive in the repository, build unchanged.
     root = copy_example(tmp_path / "programme")
-    for path, data in (commit.added | news.added).items():
+    for path, data in (commit.added | news_commit.added).items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_bytes(data)
     post, problems = posts.read(root / f"{folder}/posts/2026-11-20-mill-road-crossing-work-starts.md")
