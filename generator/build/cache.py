@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from generator import atomic
 from generator.fingerprint import hash_paths, toolkit_fingerprint
 from generator.inputs.config import COUNCILLOR_FILE, Blog, Project, toolkit_dir
 from generator.syndication import listening, responses
@@ -195,8 +196,4 @@ class PartCache:
 
 
 def write_json(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f)
-    os.replace(tmp, path)
+    atomic.write_bytes(path, json.dumps(data).encode("utf-8"))

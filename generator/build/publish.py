@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import atomic
 from generator.exceptions import BuildError
 
 
@@ -102,11 +103,8 @@ class Published:
         return published
 
     def write(self, record: Path) -> None:
-        record.parent.mkdir(parents=True, exist_ok=True)
-        tmp = record.with_name(record.name + ".tmp")
-        tmp.write_text(json.dumps({"site_dir": self.site_dir, "identity": list(self.identity),
-                                   "keys": self.keys, "files": self.files}), encoding="utf-8")
-        os.replace(tmp, record)
+        atomic.write_bytes(record, json.dumps({"site_dir": self.site_dir, "identity": list(self.identity),
+                                               "keys": self.keys, "files": self.files}).encode("utf-8"))
 
 
 def _identity(folder: Path) -> tuple[int, int]:

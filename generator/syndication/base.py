@@ -18,7 +18,6 @@ import datetime as dt
 import email.utils
 import logging
 import os
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from typing import Any, ClassVar, TypeVar
 
 import requests
 
+from generator import atomic
 from generator.inputs.networks import NETWORKS
 from generator.syndication.compose import Draft, Message, Rules, compose
 from generator.syndication.errors import (
@@ -314,19 +314,7 @@ class Adapter(abc.ABC):
 
     def save_session(self, text: str) -> None:
         """Write the session readable by this user only, atomically, so a crash never leaves half a session."""
-        path = self.session_file()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".session-", dir=path.parent)
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic.write_bytes(self.session_file(), text.encode("utf-8"), mode=0o600, durable=True)
 
 
 LEDGER_WORDS = {

@@ -34,6 +34,7 @@ from generator.inputs.networks import NETWORKS, profile_url
 from generator.syndication import ledger, listening, replies
 from generator.syndication.base import SESSIONS_DIR, Adapter, Context, env_name, ledger_error
 from generator.syndication.errors import AuthError, Gone, NetworkError, Transient, redact
+from generator.syndication.run_report import outcome_lines
 
 #: network -> "module:class" of its listener.
 LISTENERS: dict[str, str] = {
@@ -308,11 +309,7 @@ def describe(report: Report) -> str:
             line = f"  {label}: {STATUS_WORDS[o.status]}"
             if o.status != "skipped":
                 line += f" ({o.posts} post{'s' if o.posts != 1 else ''}, {o.new} new)"
-            if o.detail:
-                line += f" - {o.detail}"
-            lines.append(line)
-            if o.fix:
-                lines.append(f"      fix: {o.fix}")
+            lines += outcome_lines(line, o.detail, o.fix)
         count = new_by_blog.get(slug, 0)
         if count:
             lines.append(f"  {count} new repl{'y' if count == 1 else 'ies'} or mention{'' if count == 1 else 's'} "

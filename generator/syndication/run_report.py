@@ -13,6 +13,11 @@ STATUS_WORDS = {"sent": "sent", "found": "already there", "preview": "would send
                 "skipped": "skipped"}
 
 
+def outcome_lines(line: str, detail: str | None, fix: str | None) -> list[str]:
+    """One network's line in a report, with what went wrong after a dash and the fix below it."""
+    return [line + (f" - {detail}" if detail else ""), *([f"      fix: {fix}"] if fix else [])]
+
+
 def describe(report: Report, dry_run: bool) -> str:
     """The report as a councillor or web officer reads it: per blog, per post and network, then what to set."""
     lines: list[str] = []
@@ -27,11 +32,7 @@ def describe(report: Report, dry_run: bool) -> str:
             line = f"  {label}{where}: {STATUS_WORDS.get(r.status, r.status)}"
             if r.remote_url:
                 line += f" ({r.remote_url})"
-            if r.detail:
-                line += f" - {r.detail}"
-            lines.append(line)
-            if r.fix:
-                lines.append(f"      fix: {r.fix}")
+            lines += outcome_lines(line, r.detail, r.fix)
             if r.text is not None and r.status in ("preview", "error"):
                 lines.extend("      | " + t for t in r.text.splitlines())
         for network, when in report.starts.get(slug, {}).items():
