@@ -158,3 +158,17 @@ def test_the_build_loads_no_site_generator_until_a_step_runs() -> None:
             "print(sorted(m for m in ('pelican', 'mkdocs') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_function_over_60_lines_says_why_in_a_comment() -> None:
+    unexplained = []
+    for path in MODULES.values():
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno - node.lineno >= 60:
+                start = node.body[0].lineno - 1
+                head = lines[node.lineno - 1:start + 8]
+                if not any(line.strip().startswith("#") for line in head) and "on purpose" not in " ".join(head):
+                    unexplained.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {node.name}")
+    assert not unexplained, "long functions with no reason given:\n" + "\n".join(unexplained)

@@ -30,6 +30,8 @@ from generator.syndication.ledger import syndication_links
 
 
 def pelican_settings(project: Project, blog: Blog, output: Path, site_url: str) -> dict[str, Any]:
+    # One flat list of every setting Pelican is given, each with why where it is not obvious: long, but
+    # it is the whole of a blog's configuration in one place, as a pelicanconf.py would be.
     programme = project.programme
     siteurl = blog_url(site_url, blog.slug)
     brand = brand_colours(programme.branding)

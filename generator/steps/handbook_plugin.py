@@ -241,6 +241,8 @@ class ProgrammePlugin(BasePlugin[ProgrammePluginConfig]):
             raise PluginError(f"{where}: {error}") from None
 
     def _context(self, src_uri: str, url: str, meta: dict[str, Any], collecting: _PageInfo | None) -> dict[str, Any]:
+        # Long because the helpers a page calls (link, exercise, stream_path) close over that page's own
+        # address and front matter; each is short.
         programme = self._programme()
         site_url = self.site_url
         workshops = {w.number: w for w in programme.cohort.workshops}

@@ -204,6 +204,8 @@ def _listen_blog(blog: Blog, only: str | None, env: Mapping[str, str], now: dt.d
 
 def _listen_network(listener: Listener, record: listening.Record, posts: list[tuple[str, str, dict[str, Any]]],
                     now: dt.datetime) -> Outcome:
+    # Kept whole: each kind of failure below decides whether this network is asked anything more this
+    # run, and what the record keeps of it; split up, those decisions would be spread over several places.
     name, slug = listener.name, listener.context.blog_slug
     missing = listener.missing_to_read()
     if missing:

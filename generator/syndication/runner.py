@@ -214,49 +214,12 @@ def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, sit
         report.variables.setdefault(blog.slug, {})[name] = [
             (var, env.get(var, "").strip() != "") for var in adapter.env_names()]
         live = not dry_run and not adapter.missing()
-
-        baseline = book.baseline(name)
-        if baseline is None:
-            # `syndication_since` says where a blog's sharing starts (`councillor new` sets it to when the blog
-            # was made); a network added after a first share starts from the day it is added, rather than
-            # receiving every post since. A blog with no date at all starts now: its back catalogue stays put.
-            baseline = start if start is not None and not already_on else now
-            if start is None or already_on:
-                report.starts.setdefault(blog.slug, {})[name] = baseline
-            # Recorded by every real run, with or without the network's secrets, so a post previewed while
-            # the secret was missing is the post sent once it is set; a dry run only works it out, the same way.
-            if not dry_run:
-                book.set_baseline(name, baseline)
-                book.save()
-        due = []
-        for post in [] if again is not None else live_posts:
-            if post.date < baseline or (start is not None and post.date < start):
-                continue
-            key = book.key_for(post.source(blog.content_dir), post.slug)
-            row = book.row(key, name)
-            if row and row.get("status") in ledger.SETTLED:
-                continue
-            if not deployed(site_dir, blog, post):
-                report.results.append(Result(blog.slug, post.slug, name, "skipped",
-                                             detail="not on the built site yet; it is sent after the next deploy"))
-                continue
-            due.append((key, post))
+        baseline = _baseline(book, blog, name, start if not already_on else None, now, dry_run, report)
         if again is not None:
             due = again_module.due(blog, book, live_posts, again, name, dry_run, site_dir)
-
-        stopped: NetworkError | None = None
-        for key, post in due:
-            if stopped is not None:
-                report.results.append(Result(blog.slug, post.slug, name, "skipped",
-                                             detail=f"not tried: {stopped.message}", fix=stopped.fix))
-                continue
-            share = book.share_number(book.row(key, name))
-            if again is not None and dry_run and (book.row(key, name) or {}).get("status") == ledger.DONE:
-                share += 1  # what --again would make, without starting it
-            draft = draft_for(blog, post, post_url(site_url, blog, post), share, site_url)
-            result, stop = sync(adapter, book, key, post.slug, draft, live, now, dry_run=dry_run)
-            report.results.append(_scrub(result, adapter))
-            stopped = stop
+        else:
+            due = _due_posts(book, blog, name, live_posts, baseline, start, site_dir, report)
+        stopped = _send_each(adapter, book, blog, due, site_url, live, now, dry_run, again, report)
         if live and stopped is None:
             token = token_health(adapter, now)
             if token is not None:
@@ -266,10 +229,74 @@ def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, sit
             book.save()
 
 
+def _baseline(book: ledger.Ledger, blog: Blog, name: str, start: dt.datetime | None, now: dt.datetime,
+              dry_run: bool, report: Report) -> dt.datetime:
+    """The time from which posts are shared to ``name``. ``start`` is None when another network was on first."""
+    baseline = book.baseline(name)
+    if baseline is not None:
+        return baseline
+    # `syndication_since` says where a blog's sharing starts (`councillor new` sets it to when the blog
+    # was made); a network added after a first share starts from the day it is added, rather than
+    # receiving every post since. A blog with no date at all starts now: its back catalogue stays put.
+    baseline = start if start is not None else now
+    if start is None:
+        report.starts.setdefault(blog.slug, {})[name] = baseline
+    # Recorded by every real run, with or without the network's secrets, so a post previewed while
+    # the secret was missing is the post sent once it is set; a dry run only works it out, the same way.
+    if not dry_run:
+        book.set_baseline(name, baseline)
+        book.save()
+    return baseline
+
+
+def _due_posts(book: ledger.Ledger, blog: Blog, name: str, live_posts: list[posts_module.Post],
+               baseline: dt.datetime, start: dt.datetime | None, site_dir: Path,
+               report: Report) -> list[tuple[str, posts_module.Post]]:
+    """The posts not yet settled on ``name`` whose pages are on the deployed site."""
+    due = []
+    for post in live_posts:
+        if post.date < baseline or (start is not None and post.date < start):
+            continue
+        key = book.key_for(post.source(blog.content_dir), post.slug)
+        row = book.row(key, name)
+        if row and row.get("status") in ledger.SETTLED:
+            continue
+        if not deployed(site_dir, blog, post):
+            report.results.append(Result(blog.slug, post.slug, name, "skipped",
+                                         detail="not on the built site yet; it is sent after the next deploy"))
+            continue
+        due.append((key, post))
+    return due
+
+
+def _send_each(adapter: Adapter, book: ledger.Ledger, blog: Blog, due: list[tuple[str, posts_module.Post]],
+               site_url: str, live: bool, now: dt.datetime, dry_run: bool, again: str | None,
+               report: Report) -> NetworkError | None:
+    """Send each due post; after a token problem the rest are not tried. Returns that problem, if any."""
+    stopped: NetworkError | None = None
+    for key, post in due:
+        if stopped is not None:
+            report.results.append(Result(blog.slug, post.slug, adapter.name, "skipped",
+                                         detail=f"not tried: {stopped.message}", fix=stopped.fix))
+            continue
+        share = book.share_number(book.row(key, adapter.name))
+        if again is not None and dry_run and (book.row(key, adapter.name) or {}).get("status") == ledger.DONE:
+            share += 1  # what --again would make, without starting it
+        draft = draft_for(blog, post, post_url(site_url, blog, post), share, site_url)
+        result, stop = sync(adapter, book, key, post.slug, draft, live, now, dry_run=dry_run)
+        report.results.append(_scrub(result, adapter))
+        stopped = stop
+    return stopped
+
+
 def sync(adapter: Adapter, book: ledger.Ledger, key: str, slug: str, draft: Draft, live: bool,
          now: dt.datetime, *, dry_run: bool = False) -> tuple[Result, NetworkError | None]:
     """Send one post to one network exactly once. Returns its result and, if the network should not be tried
-    again this run (a token problem), the error that stopped it. A dry run changes nothing in the ledger."""
+    again this run (a token problem), the error that stopped it. A dry run changes nothing in the ledger.
+
+    One function on purpose: the order of the ledger's writes around the network's answer (pending before
+    sending, done or error after, a look before sending again when unsure) is what makes a post go out
+    exactly once, and it reads top to bottom."""
     name, blog = adapter.name, adapter.context.blog_slug
     row = book.row(key, name) or {}
     status = row.get("status")
