@@ -8,10 +8,10 @@ virtual environment from a wheel of this checkout, as the council's workflow ins
 (``pip install -r requirements.txt``): the install itself, ``councillor due``, the builds,
 ``councillor syndicate --dry-run``, ``councillor footprint`` and packing the site. The steps only
 GitHub can run (starting the runner, checking out, restoring and saving caches, uploading the
-site, the Pages deploy, signing in to networks) are added at the durations given by
-``--assume STEP=SECONDS``. Each job is then rounded up to the whole minute, as GitHub bills it,
-and multiplied by how often each kind of run happens in a month. Every assumption is an option;
-the report lists them all. See bench/README.md.
+site, the Pages deploy, signing in to networks) and listening, which needs the real networks,
+are added at the durations given by ``--assume STEP=SECONDS``. Each job is then rounded up to the
+whole minute, as GitHub bills it, and multiplied by how often each kind of run happens in a month.
+Every assumption is an option; the report lists them all. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -51,18 +51,21 @@ ASSUMED = {
     "setup_python": (6, "actions/setup-python: Python from the runner's tool cache, pip cache restored"),
     "pip_index": (5, "pip asking PyPI about each package: its cache keeps the files, not the answers"),
     "configure_pages": (1, "actions/configure-pages: one API call"),
-    "cache_restore": (2, "actions/cache restoring .build-cache"),
-    "cache_save": (4, "actions/cache's post step saving .build-cache (a new key every run)"),
+    "cache_restore": (2, "actions/cache/restore restoring .build-cache (every run)"),
+    "cache_save": (4, "saving .build-cache under a new key: actions/cache/save only after a build, and the "
+                      "rebuild job's actions/cache"),
     "upload_artifact": (4, "actions/upload-pages-artifact uploading the packed site"),
     "download_artifact": (2, "actions/download-artifact of the deployed site"),
     "deploy_pages": (20, "actions/deploy-pages: creates the deployment, checks it every 5 s until live"),
     "share_network": (10, "signing in and posting to networks, beyond the dry run measured here"),
-    "listen": (30, "councillor listen: reading replies from each network (six-hourly runs only)"),
-    "commit_push": (3, "committing the ledgers and pushing them"),
+    "listen": (30, "councillor listen: reading replies, likes and followers from each network (six-hourly runs "
+                   "only; it needs the real networks, so it cannot be timed here)"),
+    "commit_push": (3, "committing the ledgers, listening records and footprint snapshot, and pushing them"),
 }
 
-#: Each job of pages.yml as the steps it runs; "build" stands for the build measured for that run.
-#: The check in a scheduled run's build job ("due") is left out of runs started by a push.
+#: Each job of pages.yml as the steps it runs on a run that builds; "build" stands for the build
+#: measured for that run. The check in a scheduled run's build job ("due") is left out of runs
+#: started by a push, and "listen" out of runs other than the six-hourly listening ones.
 JOBS = {
     "build": ["job_start", "checkout", "setup_python", "pip_index", "install", "configure_pages", "cache_restore",
               "due", "build", "tar_site", "upload_artifact", "cache_save"],
@@ -74,9 +77,17 @@ JOBS = {
                 "build_after_share", "tar_site", "upload_artifact", "cache_save"],
     "redeploy": ["job_start", "deploy_pages"],
 }
-#: The build job of a scheduled run that finds nothing due: it stops after the check.
-CHECK = ["job_start", "checkout", "setup_python", "pip_index", "install", "configure_pages", "cache_restore", "due",
-         "cache_save"]
+#: The build job of a scheduled run that finds nothing due: it stops after the check, and the build
+#: cache is saved only after a build.
+CHECK = ["job_start", "checkout", "setup_python", "pip_index", "install", "configure_pages", "cache_restore", "due"]
+#: The syndicate job of a six-hourly listening run that found nothing due: with no deploy there is no
+#: site to download and nothing to share, so it only listens, records the footprint and commits.
+#: (``councillor footprint`` then writes its report into an empty folder: its measured time, on the
+#: whole site, stands in.)
+LISTEN_ONLY = ["job_start", "checkout_full", "setup_python", "pip_index", "install", "listen", "footprint",
+               "commit_push"]
+#: The listening schedule in pages.yml that the listening-only run stands for.
+LISTEN_CRON = "47 */6 * * *"
 
 
 @dataclass
@@ -91,7 +102,10 @@ class Assumptions:
     dated_ahead: float = 0.5
     other_pushes_per_week: float = 2.0
     rebuild_share: float = 1.0
-    listening_builds: bool = False
+    #: Share of the six-hourly listening runs (with nothing due) whose syndicate job commits, so that
+    #: rebuild and redeploy run too. ``councillor listen`` writes the time of each run into every blog's
+    #: listening.json, so as the workflow stands every listening run commits: 1.
+    listening_commit_share: float = 1.0
     cold_cache: bool = False
 
 
@@ -116,9 +130,10 @@ def billed_minutes(seconds: float) -> int:
 
 def job_seconds(job: str, steps: dict[str, float], build: str = "build_post", *, scheduled: bool = True,
                 listening: bool = False) -> float:
-    """Seconds of one job: ``job`` from JOBS, or "check" for a build job that stops after the check."""
+    """Seconds of one job: ``job`` from JOBS, "check" for a build job that stops after the check, or
+    "listen-only" for the syndicate job of a listening run with nothing due."""
     total = 0.0
-    for name in CHECK if job == "check" else JOBS[job]:
+    for name in {"check": CHECK, "listen-only": LISTEN_ONLY}.get(job) or JOBS[job]:
         if (name == "due" and not scheduled) or (name == "listen" and not listening):
             continue
         total += steps[build if name == "build" else "build_post" if name == "build_after_share" else name]
@@ -128,6 +143,13 @@ def job_seconds(job: str, steps: dict[str, float], build: str = "build_post", *,
 def runs(steps: dict[str, float], a: Assumptions) -> list[Run]:
     """The kinds of run in a month of ``a.days`` days, each with its jobs' seconds.
 
+    The builds a schedule makes (a new day, a post fallen due) fall on the hourly runs: the day changes
+    at midnight, a post dated by the day alone falls due at 09:00, and the hourly run at :17 comes
+    before the listening run at :47. So the six-hourly listening runs find nothing due: their build
+    job stops after the check, and their syndicate job only listens, records the footprint and
+    commits. (A post timed for the half hour before a listening run makes that run build as well; it
+    is counted here as a run of its own, a little more than it costs.)
+
     Jobs a run skips (all but the build job's check on a quiet hour; kept-back when no blog was kept
     back; rebuild and redeploy when the syndicate job committed nothing) start no runner and cost nothing.
     """
@@ -136,27 +158,32 @@ def runs(steps: dict[str, float], a: Assumptions) -> list[Run]:
     dated_ahead = a.items_per_week * a.dated_ahead * weeks
     pushes = (a.items_per_week + a.other_pushes_per_week) * weeks
     listening = a.days * a.listening_runs
-    scheduled = a.days * (a.hourly_runs + a.listening_runs)
-    builds_on_schedule = daily + dated_ahead + (listening if a.listening_builds else 0)
+    hourly = a.days * a.hourly_runs
     post_build = "build_cold" if a.cold_cache else "build_post"
     day_build = "build_cold" if a.cold_cache else "build_daily"
+    check = job_seconds("check", steps)
 
-    def full(name: str, per_month: float, build: str, scheduled_run: bool, listens: bool, rebuild: bool) -> Run:
+    def full(name: str, per_month: float, build: str, scheduled_run: bool, rebuild: bool) -> Run:
         names = ["build", "deploy", "syndicate"] + (["rebuild", "redeploy"] if rebuild else [])
-        return Run(name, per_month, {job: job_seconds(job, steps, build, scheduled=scheduled_run, listening=listens)
-                                     for job in names})
+        return Run(name, per_month, {job: job_seconds(job, steps, build, scheduled=scheduled_run) for job in names})
 
-    quiet = scheduled - builds_on_schedule
-    kinds = [Run("scheduled check, nothing due", quiet, {"build": job_seconds("check", steps)})]
+    def listens(name: str, per_month: float, rebuild: bool) -> Run:
+        jobs = {"build": check, "syndicate": job_seconds("listen-only", steps, listening=True)}
+        if rebuild:
+            jobs |= {job: job_seconds(job, steps, post_build) for job in ("rebuild", "redeploy")}
+        return Run(name, per_month, jobs)
+
+    kinds = [Run("hourly check, nothing due", hourly - daily - dated_ahead, {"build": check})]
+    for rebuild, share in ((True, a.listening_commit_share), (False, 1 - a.listening_commit_share)):
+        label = "listening record committed" if rebuild else "nothing to commit"
+        kinds.append(listens(f"six-hourly listening, nothing due, {label}", listening * share, rebuild))
     for rebuild, share in ((True, a.rebuild_share), (False, 1 - a.rebuild_share)):
         label = "ledgers committed" if rebuild else "nothing to commit"
         kinds += [
-            full(f"new day, {label}", daily * share, day_build, True, False, rebuild),
-            full(f"post or news fallen due, {label}", dated_ahead * share, post_build, True, False, rebuild),
-            full(f"push to main, {label}", pushes * share, post_build, False, False, rebuild),
+            full(f"new day, {label}", daily * share, day_build, True, rebuild),
+            full(f"post or news fallen due, {label}", dated_ahead * share, post_build, True, rebuild),
+            full(f"push to main, {label}", pushes * share, post_build, False, rebuild),
         ]
-        if a.listening_builds:
-            kinds.append(full(f"six-hourly listening, {label}", listening * share, post_build, True, True, rebuild))
     return [k for k in kinds if k.per_month > 0]
 
 
@@ -310,6 +337,16 @@ def workflow_jobs() -> list[str]:
     return re.findall(r"^  ([A-Za-z0-9_-]+):\s*$", text, re.M)
 
 
+def _workflow_commit() -> str:
+    """The last commit that changed pages.yml, and whether it has changed since."""
+    path = str(WORKFLOW.relative_to(REPO))
+    last = subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%h", "--", path],
+                          capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", path],
+                           capture_output=True, text=True)
+    return last.stdout.strip() + (" with uncommitted changes" if dirty.stdout.strip() else "")
+
+
 def _commit() -> str:
     head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
     dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", *TOOLKIT],
@@ -323,11 +360,18 @@ def variants(report: dict) -> list[tuple[str, float]]:
     changes = [("as above", {}, steps)]
     changes += [(f"installing the toolkit takes {seconds} s (here: {steps['install']:.0f} s)", {},
                  {**steps, "install": seconds}) for seconds in (20, 35, 50)]
+    # Checked every three hours (cron "17 */3 * * *"), the first run after the UK day and the UTC
+    # day change is the same one, at 00:17 UTC, so there is one new-day build, summer or winter.
+    every_three = {"hourly_runs": 8, "daily_builds": 1}
     changes += [
         ("winter (one build a day with nothing new)", {"daily_builds": 1}, steps),
-        ("scheduled every three hours instead of hourly", {"hourly_runs": 8}, steps),
-        ("scheduled every three hours, installing in 50 s", {"hourly_runs": 8}, {**steps, "install": 50}),
-        ("the six-hourly runs building and listening every time", {"listening_builds": True}, steps),
+        ("checked every three hours instead of hourly", every_three, steps),
+        ("checked every three hours, installing in 50 s", every_three, {**steps, "install": 50}),
+        ("listening twice a day instead of four times", {"listening_runs": 2}, steps),
+        ("a quarter of the listening runs commit (if listening kept only what a page shows)",
+         {"listening_commit_share": 0.25}, steps),
+        ("no listening run commits", {"listening_commit_share": 0.0}, steps),
+        (f"listening takes 75 s (assumed: {steps['listen']:g} s)", {}, {**steps, "listen": 75}),
         ("twice the posts and news items", {"items_per_week": 2 * base["items_per_week"]}, steps),
         ("no restored build cache", {"cold_cache": True}, steps),
     ]
@@ -368,19 +412,27 @@ def summary(report: dict) -> str:
                  if report["timing"] == "fastest" else "") + ": "
               + ", ".join(f"{n} {steps[n]:.1f} s" for n in report["measured"]) + "."]
     check = job_seconds("check", steps)
+    listen_only = job_seconds("listen-only", steps, listening=True)
     lines += [
         "",
         "## Runs in a month",
+        "",
+        f"The runs of `.github/workflows/pages.yml` as of commit {report.get('workflow_commit', '?')}.",
         "",
         f"Assumptions: {a.days} days; {a.hourly_runs} hourly and {a.listening_runs} six-hourly scheduled runs a "
         f"day; {a.daily_builds} build(s) a day with nothing new (the dated sitemap and council pages); "
         f"{a.items_per_week:g} posts and news items a week, each saved by one push to main, {a.dated_ahead:.0%} of "
         f"them dated ahead (so a scheduled run publishes them later); {a.other_pushes_per_week:g} other pushes to "
         f"main a week; {a.rebuild_share:.0%} of the runs that build also commit ledgers or the day's footprint, "
-        f"and so rebuild and deploy again; the six-hourly runs "
-        f"{'build and listen every time' if a.listening_builds else 'stop at the check like the hourly ones'}; "
-        f"{'no' if a.cold_cache else 'a restored'} build cache. Each job is billed rounded up to the whole minute; "
-        f"skipped jobs start no runner.",
+        f"and so rebuild and deploy again. The builds a schedule makes fall on the hourly runs (a new day at "
+        f"midnight, a post dated by the day alone at 09:00, each published at :17, before the listening run at "
+        f":47), so the six-hourly runs find nothing due: their build job stops at the check "
+        f"and their syndicate job only listens, records the footprint and commits, with no site to download and "
+        f"nothing to share. {a.listening_commit_share:.0%} of those listening runs commit and so rebuild and "
+        f"deploy again (an assumption: `councillor listen` writes each run's time into every blog's "
+        f"listening.json, so as the workflow stands every listening run has something to commit). "
+        f"{'No' if a.cold_cache else 'A restored'} build cache, saved only after a build. Each job is billed "
+        f"rounded up to the whole minute; skipped jobs start no runner.",
         "",
         "| Run | Runs a month | Jobs (billed minutes) | Minutes a run | Minutes a month |",
         "|---|---:|---|---:|---:|",
@@ -397,6 +449,9 @@ def summary(report: dict) -> str:
         "- A public repository: no charge for these minutes.",
         f"- The scheduled check's job takes {check:.0f} s, billed as {billed_minutes(check)} minute(s), "
         f"{60 * billed_minutes(check) - check:.0f} s short of the next minute.",
+        f"- The listening run's syndicate job takes {listen_only:.0f} s, {steps['listen']:g} s of it the assumed "
+        f"listening, billed as {billed_minutes(listen_only)} minute(s), "
+        f"{60 * billed_minutes(listen_only) - listen_only:.0f} s short of the next minute.",
         f"- One more post or news item a week adds {one_item:.0f} minutes a month.",
         "",
         "## What changes the figure",
@@ -448,8 +503,10 @@ def main() -> None:
                         help="other pushes to main a week (edits, settings, toolkit upgrades)")
     parser.add_argument("--rebuild-share", type=float, default=defaults.rebuild_share,
                         help="share of building runs whose syndicate job commits and so rebuilds and redeploys")
-    parser.add_argument("--listening-builds", action="store_true",
-                        help="count the six-hourly runs as building and listening every time")
+    parser.add_argument("--listening-commit-share", type=float, default=defaults.listening_commit_share,
+                        help="share of the six-hourly listening runs whose syndicate job commits, so rebuild and "
+                             "redeploy run too (default 1: councillor listen writes each run's time into every "
+                             "blog's listening.json, so every listening run commits)")
     parser.add_argument("--cold-cache", action="store_true", help="every build without a restored build cache")
     parser.add_argument("--assume", action="append", default=[], metavar="STEP=SECONDS",
                         help="a step's seconds, measured or assumed, to use instead (repeatable)")
@@ -463,6 +520,8 @@ def main() -> None:
     missing = set(workflow_jobs()) - set(JOBS)
     if missing:
         sys.exit(f"pages.yml has jobs this estimate does not know: {', '.join(sorted(missing))}")
+    if f'cron: "{LISTEN_CRON}"' not in WORKFLOW.read_text(encoding="utf-8"):
+        sys.exit(f"pages.yml no longer listens on the schedule this estimate knows ({LISTEN_CRON})")
     if args.from_results:
         report = json.loads(args.from_results.read_text(encoding="utf-8"))
     else:
@@ -484,8 +543,9 @@ def main() -> None:
         "days": args.days, "hourly_runs": args.hourly_runs, "listening_runs": args.listening_runs,
         "daily_builds": args.daily_builds, "items_per_week": args.items_per_week, "dated_ahead": args.dated_ahead,
         "other_pushes_per_week": args.other_pushes_per_week, "rebuild_share": args.rebuild_share,
-        "listening_builds": args.listening_builds, "cold_cache": args.cold_cache,
+        "listening_commit_share": args.listening_commit_share, "cold_cache": args.cold_cache,
     }
+    report["workflow_commit"] = _workflow_commit()
     steps = {name: seconds for name, (seconds, _) in ASSUMED.items()}
     report["timing"] = args.timing
     steps.update({name: min(row["runs"]) if args.timing == "fastest" else row["median"]
