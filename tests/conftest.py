@@ -79,6 +79,13 @@ def built_example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pa
         yield site, url
 
 
+@pytest.fixture(autouse=True)
+def _close_pages() -> Iterator[None]:
+    """Every page a test opened with ``open_page`` is closed when the test ends."""
+    yield
+    browser_support.close_pages()
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
