@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 from generator.fingerprint import hash_paths, toolkit_fingerprint
 from generator.inputs.config import COUNCILLOR_FILE, Blog, Project, toolkit_dir
+from generator.inputs.urls import BLOGS_URL_PATH
 from generator.syndication import listening, responses
 
 PARTS_DIR = "parts"
@@ -52,6 +53,11 @@ ADMIN_PART = "admin"
 
 def blog_part(blog: Blog) -> str:
     return f"blogs/{blog.slug}"
+
+
+def site_folder(part: str) -> str:
+    """Where a part's files go in the site ("" for the top)."""
+    return part.replace("blogs/", f"{BLOGS_URL_PATH}/", 1) if part.startswith("blogs/") else ""
 
 
 class Inputs:
