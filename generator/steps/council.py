@@ -19,7 +19,7 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from generator.exceptions import Problem
 from generator.inputs import news, posts, snapshots, urls
 from generator.inputs.colours import brand_colours
-from generator.inputs.config import Blog, Project, logo_file, toolkit_dir
+from generator.inputs.config import Blog, Project, logo_file, toolkit_path
 from generator.inputs.urls import BLOGS_URL_PATH, FOOTPRINT_URL_PATH
 from generator.steps import check, footprint, footprint_pages, hub, news_pages, sitemaps
 from generator.steps.councillor import councillor_context
@@ -29,9 +29,8 @@ log = logging.getLogger("generator")
 
 def environment(project: Project, templates: BytecodeCache | None = None) -> Environment:
     """The council pages' templates; ``templates`` keeps them compiled between builds."""
-    themes = toolkit_dir(project.root) / "themes"
     env = Environment(
-        loader=FileSystemLoader([themes / "council" / "templates"]),
+        loader=FileSystemLoader([toolkit_path(project.root, "themes/council/templates")]),
         bytecode_cache=templates,
         autoescape=select_autoescape(),
         undefined=StrictUndefined,
@@ -150,7 +149,7 @@ def copy_assets(project: Project, output: Path) -> None:
     if logo is not None:
         (output / "assets").mkdir(parents=True, exist_ok=True)
         shutil.copy2(logo, output / "assets" / logo.name)
-    static = toolkit_dir(project.root) / "themes" / "council" / "static"
+    static = toolkit_path(project.root, "themes/council/static")
     if static.is_dir():
         shutil.copytree(static, output / "assets" / "council", dirs_exist_ok=True)
 
