@@ -127,8 +127,6 @@ def restore(project: Project, failed: dict[str, list[Problem]], kept: cache.Part
     by_part = {cache.blog_part(b): b for b in project.blogs}
     result = []
     for part, problems in failed.items():
-        if part not in by_part:
-            continue
         blog = by_part[part]
         entry = kept.entry(part)
         source: str | None
