@@ -214,6 +214,9 @@ REFUSED: list[tuple[str, Callable[[Path], None], str, str]] = [
      "councillor.yml"),
     ("news-link-javascript", _news_line("link:", "link: \"javascript:alert(1)\""), "web address",
      "2026-11-20-bin-changes.md"),
+    # Markdown an item's text cannot be read in, named with the line its text starts on.
+    ("news-deep-nesting", _news_line("never a prefix", "\n" + "- " * 3000 + "x"), "nested",
+     "2026-11-20-bin-changes.md:10"),
     # Slugs and dates.
     ("slug-too-long", _post(PLAIN + "\nslug: " + "-".join(["word"] * 40)), "slug", "2026-03-01-odd.md"),
     ("two-posts-one-address", _twin_posts, "same web address", "2026-03-02-b.md"),

@@ -27,7 +27,7 @@ from generator.inputs import news, posts
 from generator.inputs.colours import colour_warnings
 from generator.inputs.config import Blog, Period, Project, load_project, logo_problem
 from generator.inputs.news import Item
-from generator.inputs.urls import BLOGS_URL_PATH, site_url_for
+from generator.inputs.urls import site_url_for
 from generator.logs import recorded
 from generator.steps import admin, blog_checks, check, council, words
 
@@ -50,7 +50,7 @@ class BuildResult:
     site_dir: Path
     site_url: str
     pages: int
-    #: With --keep-going: the blogs that did not build, published as they last built.
+    #: With --keep-going: the blogs (and the council pages) that did not build, published as they last built.
     kept_back: list[kept_back.KeptBack] = field(default_factory=list)
 
 
@@ -70,6 +70,10 @@ class Plan:
     labels: dict[str, str]
     #: When each rebuilt blog's output next changes by itself (posts dated in the future...).
     pending: dict[str, tuple[dt.datetime, ...]] = field(default_factory=dict)
+    #: With --keep-going: each kept-back blog's part, with the key of the inputs that did not build
+    #: (its key in ``keys`` is then the published version's; it has none when it is left out).
+    held: dict[str, str] = field(default_factory=dict)
+    kept_back: list[kept_back.KeptBack] = field(default_factory=list)
 
     @property
     def work_dir(self) -> Path:
@@ -97,7 +101,9 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
     parts that changed are replaced in ``site/``.
 
     ``keep_going``: a blog with a problem does not stop the build; it is published as it last
-    built (``generator.build.kept_back``) and listed in the result. Any other problem still stops it.
+    built (``generator.build.kept_back``) and listed in the result, and the council pages leave
+    out its posts that its published version lacks. A problem in the council pages' own files
+    keeps them back in the same way. Any other problem still stops the build.
     """
     plan = _plan(load_project(root), site_dir, base_url, strict, day)
     stale = [part for part in plan.keys if not plan.fresh(part)]
@@ -108,23 +114,27 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
         return BuildResult(site_dir=plan.site_dir, site_url=plan.site_url, pages=_pages(files))
 
     plan.kept.forget([*plan.keys, cache.COUNCIL_PART])
-    failed = _blogs_with_problems(plan.project, _blogs_in(plan.project, stale)) if keep_going else {}
-    stale = [part for part in stale if part not in failed]
+    if keep_going:
+        failed = kept_back.check(plan.project, _blogs_in(plan.project, stale))
+        kept_back.keep_back(plan, failed)
+        stale = [part for part in stale if part not in failed]
     with _strict_warnings(strict) as warnings:
-        council_pages = _CouncilPages(plan, stale, keep=lambda: not (strict and warnings))
+        council_pages = _CouncilPages(plan, stale, keep=lambda: not (strict and warnings), keep_going=keep_going)
         # Before the workers start, so that they inherit what the last build read (with fork).
         memo.load(plan.work_dir, toolkit_fingerprint())
+        late: dict[str, list[Problem]] = {}
         _build_parts(plan, stale, jobs, meanwhile=council_pages.check_then_build,
-                     failed=failed if keep_going else None)
-        council_pages.build_if_waiting()
+                     failed=late if keep_going else None)
+        kept_back.keep_back(plan, late)
+        # The pages were built while the blogs were: again, if a blog has since been kept back.
+        council_pages.build_if_waiting(again=bool(late))
         if not admin_fresh:
             _build_admin(plan)
         council_pages.report()
-    kept = kept_back.restore(plan.project, failed, plan.kept, plan.keys, plan.labels, plan.site_dir,
-                             {part: _prefix(part) for part in failed}) if failed else []
     written = _publish(plan)
     memo.save(plan.work_dir, toolkit_fingerprint())
     log.debug("Built %d files into %s for %s", len(written), plan.site_dir, plan.site_url)
+    kept = sorted(plan.kept_back, key=lambda k: k.blog.slug if k.blog else "")
     return BuildResult(site_dir=plan.site_dir, site_url=plan.site_url, pages=_pages(written), kept_back=kept)
 
 
@@ -140,9 +150,13 @@ def due(root: Path, base_url: str | None = None, day: dt.date | None = None) -> 
     return [plan.labels[part] for part in plan.keys if not plan.fresh(part)]
 
 
-def validate(project: Project) -> None:
-    """Check everything a build reads before building anything."""
+def validate(project: Project, council_held: bool = False) -> None:
+    """Check everything a build reads before building anything.
+
+    ``council_held``: the council pages are kept back (--keep-going), so their own files' problems are known."""
     problems: list[Problem] = blog_checks.validate(project) + council.validate(project)
+    if council_held:
+        problems = [p for p in problems if not kept_back.council_owned(p, project.root)]
     for warning in colour_warnings(project.programme.branding):
         log.warning("%s", warning)
     if logo := logo_problem(project.root, project.programme.branding):
@@ -187,16 +201,6 @@ def _strict_warnings(strict: bool) -> Iterator[list[logging.LogRecord]]:
 
 def _blogs_in(project: Project, parts: list[str]) -> list[Blog]:
     return [b for b in project.blogs if cache.blog_part(b) in parts]
-
-
-def _blogs_with_problems(project: Project, blogs: list[Blog]) -> dict[str, list[Problem]]:
-    """The checks, for --keep-going: each blog's own problems, by part; any other problem stops the build."""
-    # The same checks as validate(), without its warnings, which the build gives once, later.
-    some = project.model_copy(update={"blogs": blogs})
-    by_part, rest = kept_back.partition(blog_checks.validate(some) + council.validate(some), blogs)
-    if rest:
-        raise ConfigError(rest)
-    return by_part
 
 
 def _build_parts(plan: Plan, stale: list[str], jobs: int | None, meanwhile: Callable[[], None],
@@ -250,22 +254,29 @@ def _build_parts(plan: Plan, stale: list[str], jobs: int | None, meanwhile: Call
 class _CouncilPages:
     """The council pages step, run by the main process while the workers build the blogs."""
 
-    def __init__(self, plan: Plan, stale: list[str], keep: Callable[[], bool]):
-        self.plan, self.keep = plan, keep
+    def __init__(self, plan: Plan, stale: list[str], keep: Callable[[], bool], keep_going: bool = False):
+        self.plan, self.keep, self.keep_going = plan, keep, keep_going
         self.stale_blogs = _blogs_in(plan.project, stale)
         self.waiting = False
         self.seconds: list[float] = []
+
+    @property
+    def held(self) -> bool:
+        """Whether the council pages are kept back (--keep-going), at their last good build."""
+        return any(k.blog is None for k in self.plan.kept_back)
 
     def check_then_build(self) -> None:
         # A problem found here stops the build before any part the workers made is kept.
         # A blog whose inputs are unchanged passed these checks when it was last built.
         plan = self.plan
-        validate(plan.project.model_copy(update={"blogs": self.stale_blogs}))
+        validate(plan.project.model_copy(update={"blogs": self.stale_blogs}), council_held=self.held)
         zone = plan.project.programme.site.timezone
         items = _council_items(plan.project)
         plan.pending.update({cache.blog_part(b): _pending_posts(b, zone, plan.now, items,
                                                                 plan.project.programme.pre_election)
                              for b in self.stale_blogs})
+        if self.held:
+            return
         plan.keys[cache.COUNCIL_PART] = plan.inputs.council(_blog_states(plan))
         if plan.fresh(cache.COUNCIL_PART):
             return
@@ -277,7 +288,13 @@ class _CouncilPages:
         else:
             self._build()
 
-    def build_if_waiting(self) -> None:
+    def build_if_waiting(self, again: bool = False) -> None:
+        """Build the pages if they waited for the blogs, or ``again`` if they may show what a blog
+        kept back since has not published (they are then reused only if already built so)."""
+        plan = self.plan
+        if again and not self.waiting and not self.held:
+            plan.keys[cache.COUNCIL_PART] = plan.inputs.council(_blog_states(plan))
+            self.waiting = not plan.fresh(cache.COUNCIL_PART)
         if self.waiting:
             self._build()
 
@@ -287,8 +304,21 @@ class _CouncilPages:
         # Compiled templates are kept with the blogs' (the names differ, so they never mix).
         templates = plan.work_dir / "templates"
         templates.mkdir(parents=True, exist_ok=True)
-        council.build_council_pages(plan.project, output, plan.site_url, plan.day,
-                                    FileSystemBytecodeCache(str(templates)))
+        # A kept-back blog's posts are shown only where its published version has their pages,
+        # and a blog left out of the site is left out of these pages too.
+        published = {part: plan.kept.folder(part) for part in plan.held if part in plan.keys}
+        shown = plan.project.model_copy(update={"blogs": [
+            b for b in plan.project.blogs if cache.blog_part(b) not in plan.held or cache.blog_part(b) in published]})
+        try:
+            council.build_council_pages(shown, output, plan.site_url, plan.day, FileSystemBytecodeCache(str(templates)),
+                                        {b.slug: published[cache.blog_part(b)] for b in shown.blogs
+                                         if cache.blog_part(b) in published})
+        except ConfigError as error:
+            # With --keep-going, a council item that cannot be read keeps the pages back too.
+            if not self.keep_going or not all(kept_back.council_owned(p, plan.project.root) for p in error.problems):
+                raise
+            kept_back.hold_council(plan, error.problems)
+            return
         # Council news dated in the future goes live by itself, so the pages are rebuilt then.
         pending = tuple(sorted(item.date for item in _council_items(plan.project) if item.date > plan.now))
         if self.keep():
@@ -324,7 +354,9 @@ def _blog_states(plan: Plan) -> list[tuple[str, str, int]]:
         else:
             entry = plan.kept.entry(part)
             waiting = len(entry.pending) if entry else 0
-        states.append((part, plan.keys[part], waiting))
+        # A kept-back blog's posts are read from its files and shown as its published version has them.
+        held = plan.held.get(part)
+        states.append((part, f"{held} kept back as {plan.keys.get(part)}" if held else plan.keys[part], waiting))
     return states
 
 
@@ -335,13 +367,9 @@ def _build_admin(plan: Plan) -> None:
 
 
 def _publish(plan: Plan) -> dict[str, str]:
-    parts = [publish.Part(plan.kept.folder(part), _prefix(part), plan.labels[part]) for part in plan.labels]
+    parts = [publish.Part(plan.kept.folder(part), cache.site_folder(part), plan.labels[part]) for part in plan.labels]
     with progress.stage("Publishing", 0, lambda s: f"Published {plan.site_dir} in {s:.1f} s"):
         return publish.publish(parts, _by_label(plan), plan.site_dir, plan.record)
-
-
-def _prefix(part: str) -> str:
-    return part.replace("blogs/", f"{BLOGS_URL_PATH}/", 1) if part.startswith("blogs/") else ""
 
 
 def _by_label(plan: Plan) -> dict[str, str]:

@@ -32,17 +32,18 @@ from zoneinfo import ZoneInfo
 
 from generator import atomic
 from generator.fingerprint import hash_paths, toolkit_fingerprint
-from generator.inputs.config import COUNCILLOR_FILE, Blog, Project, toolkit_dir
+from generator.inputs.config import COUNCILLOR_FILE, Blog, Project, toolkit_path
+from generator.inputs.urls import BLOGS_URL_PATH
 from generator.syndication import listening, responses
 
 PARTS_DIR = "parts"
 
 #: What the steps read from the programme folder, besides each blog's own folder.
 PROGRAMME_INPUTS = ["programme.yml", "branding", "council_content", "footprint"]
-#: What each step reads from the toolkit (the programme folder, or the toolkit's checkout).
+#: What each step reads from the toolkit (each from the programme folder, or as installed: ``toolkit_path``).
 HANDBOOK_TOOLKIT_INPUTS = ["mkdocs.yml", "handbook", "themes/handbook"]
 BLOG_TOOLKIT_INPUTS = ["themes/blog"]
-COUNCIL_TOOLKIT_INPUTS = ["themes"]
+COUNCIL_TOOLKIT_INPUTS = ["themes/council"]
 #: The writing screen reads the blog theme's styles for its preview.
 ADMIN_TOOLKIT_INPUTS = ["themes/admin", "themes/blog/static/css"]
 
@@ -53,6 +54,11 @@ ADMIN_PART = "admin"
 
 def blog_part(blog: Blog) -> str:
     return f"blogs/{blog.slug}"
+
+
+def site_folder(part: str) -> str:
+    """Where a part's files go in the site ("" for the top)."""
+    return part.replace("blogs/", f"{BLOGS_URL_PATH}/", 1) if part.startswith("blogs/") else ""
 
 
 class Inputs:
@@ -66,7 +72,6 @@ class Inputs:
 
     def __init__(self, project: Project, site_url: str, strict: bool, now: dt.datetime, day: dt.date | None = None):
         self.project = project
-        self.toolkit = toolkit_dir(project.root)
         self.common = f"{toolkit_fingerprint()} {project.root} {site_url} strict={strict}"
         # MkDocs dates its sitemap by the UTC day; the council pages look at the programme's local day.
         self.utc_day = now.astimezone(dt.UTC).date()
@@ -77,7 +82,14 @@ class Inputs:
         return self._memo(("programme",), self.project.root, PROGRAMME_INPUTS)
 
     def _toolkit(self, names: list[str]) -> str:
-        return self._memo(("toolkit", *names), self.toolkit, names)
+        key = ("toolkit", *names)
+        if key not in self._digests:
+            h = hashlib.sha256()
+            for name in names:
+                path = toolkit_path(self.project.root, name)
+                hash_paths(h, path.parents[len(Path(name).parts) - 1], [name])
+            self._digests[key] = h.hexdigest()
+        return self._digests[key]
 
     def _memo(self, key: tuple[str, ...], base: Path, names: list[str]) -> str:
         if key not in self._digests:

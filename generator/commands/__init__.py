@@ -7,13 +7,16 @@ it, so that ``councillor --help`` or ``councillor post`` never wait for Pelican 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
+from pathlib import Path
 
 import click
 
 from generator import __version__
 from generator.commands import blogs, networks, site
+from generator.exceptions import CouncillorError
 
 
 class _Format(logging.Formatter):
@@ -39,6 +42,9 @@ class _Commands(click.Group):
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
             return super().invoke(ctx)
+        except CouncillorError as error:
+            _annotate(error, ctx.invoked_subcommand)
+            raise
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as error:
@@ -49,6 +55,17 @@ class _Commands(click.Group):
                 f"an unexpected problem stopped the command ({type(error).__name__}: {error}). What was already "
                 "done is kept. Run it again with -v after 'councillor' to see the details, and report them."
             ) from error
+
+
+def _annotate(error: CouncillorError, command: str | None) -> None:
+    """Under GitHub Actions, each problem that stopped the command is also shown on its file and line
+    (in the run, and in a pull request's changed files), for the web team to find without reading the log."""
+    if os.environ.get("GITHUB_ACTIONS") != "true":
+        return
+    # Actions names files from the checkout, where the workflow runs the command.
+    base = Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd())
+    for line in error.annotations(base, f"councillor {command or ''} stopped".replace("  ", " ")):
+        click.echo(line)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -85,8 +85,12 @@ def due(root: Path, base_url: str | None) -> None:
               help="Where the site will be published, e.g. https://ashby-council.github.io/councillors/.")
 @click.option("--contact-email", default=None, help="The web team's email, for the accessibility statement.")
 @click.option("--example", is_flag=True, help="Start from the example council instead of an empty one.")
+@click.option("--copy-handbook", is_flag=True,
+              help="Copy the whole handbook (its pages, mkdocs.yml and its theme) into the repository for the "
+                   "council to own and edit. Without it, the handbook comes with the toolkit and its upgrades, "
+                   "and a page in handbook/ replaces the page of the same name.")
 def init(folder: Path, council_name: str | None, short_name: str | None, council_url: str | None,
-         site_url: str | None, contact_email: str | None, example: bool) -> None:
+         site_url: str | None, contact_email: str | None, example: bool, copy_handbook: bool) -> None:
     """Start a new council's repository in FOLDER, built with this version of the toolkit.
 
     Asks for each value not given as an option.
@@ -104,7 +108,7 @@ def init(folder: Path, council_name: str | None, short_name: str | None, council
             site_url=site_url or click.prompt("Where the site will be published (https://...)"),
             contact_email=contact_email or click.prompt("The web team's email address"),
         )
-    written = run_init(folder, council, example=example)
+    written = run_init(folder, council, example=example, copy_handbook=copy_handbook)
     click.echo(f"Created {folder} with {len(written)} files and folders.")
     click.echo("Next: check programme.yml, add a blog for each councillor with 'councillor new', "
                "then 'councillor build'. README.md says how to publish it.")

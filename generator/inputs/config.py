@@ -361,10 +361,25 @@ def logo_problem(root: Path, branding: Branding) -> Problem | None:
     return None
 
 
+#: The toolkit's mkdocs.yml, handbook and themes as installed (generator/_toolkit: in a checkout,
+#: links to its top-level folders; in an installed wheel, the files themselves).
+INSTALLED_TOOLKIT = Path(__file__).resolve().parent.parent / "_toolkit"
+
+
 def toolkit_dir(root: Path) -> Path:
-    """Where mkdocs.yml, handbook/ and themes/ live: the programme folder if it has its own,
-    otherwise the ones installed with the toolkit (generator/_toolkit: in a checkout, links to
-    its top-level folders; in an installed wheel, the files themselves)."""
+    """Where mkdocs.yml and handbook/ live: the programme folder if it has its own mkdocs.yml
+    (it owns its whole handbook), otherwise the ones installed with the toolkit."""
     if (root / "mkdocs.yml").is_file():
         return root
-    return Path(__file__).resolve().parent.parent / "_toolkit"
+    return INSTALLED_TOOLKIT
+
+
+def toolkit_path(root: Path, name: str) -> Path:
+    """The toolkit's file or folder ``name`` (``themes/blog/static/css``, say): from the programme
+    folder with its own mkdocs.yml if it has that theme (or top-level file or folder) itself, else
+    as installed. So a council that copied only the handbook (``councillor init --copy-handbook``)
+    keeps the installed blog, council and writing-screen themes, and gets their updates."""
+    parts = Path(name).parts
+    unit = Path(*parts[:2]) if parts[0] == "themes" else Path(parts[0])
+    own = toolkit_dir(root)
+    return (own if (own / unit).exists() else INSTALLED_TOOLKIT) / name

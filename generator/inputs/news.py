@@ -69,6 +69,8 @@ class Item:
     meta: ItemFrontMatter
     body: str
     date: dt.datetime
+    #: The line of the file the body starts on.
+    body_line: int = 1
 
     @property
     def slug(self) -> str:
@@ -124,7 +126,7 @@ def read_item(path: Path, timezone: str) -> tuple[Item | None, list[Problem]]:
         return None, [Problem(path, None, "this file name cannot be used in a web address",
                               "use lower-case letters, digits and hyphens, e.g. 2026-11-20-bin-changes.md")]
     date = meta.date if meta.date.tzinfo else meta.date.replace(tzinfo=ZoneInfo(timezone))
-    return Item(path=path, meta=meta, body=body, date=date), []
+    return Item(path=path, meta=meta, body=body, date=date, body_line=first_line + head.count("\n") + 1), []
 
 
 def read_items(root: Path, timezone: str) -> tuple[list[Item], list[Problem]]:

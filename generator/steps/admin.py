@@ -29,7 +29,7 @@ from ruamel.yaml import YAML
 
 from generator.inputs import news, posts
 from generator.inputs.colours import brand_colours
-from generator.inputs.config import BLOGS_DIR, Blog, Programme, Project, toolkit_dir
+from generator.inputs.config import BLOGS_DIR, Blog, Programme, Project, toolkit_path
 from generator.inputs.networks import NETWORKS
 
 log = logging.getLogger("generator")
@@ -248,7 +248,7 @@ PREVIEW_JS = 'CMS.registerPreviewStyle("preview.css");\n'
 
 def preview_css(project: Project) -> str:
     """The blog theme's styles with the council's colours, for the preview pane."""
-    css = (toolkit_dir(project.root) / "themes" / "blog" / "static" / "css" / "blog.css").read_text(encoding="utf-8")
+    css = (toolkit_path(project.root, "themes/blog/static/css") / "blog.css").read_text(encoding="utf-8")
     brand = brand_colours(project.programme.branding)
     # The preview may sit in a shadow root, where :root matches nothing.
     css = css.replace(":root {", ":root, :host {")
@@ -266,7 +266,7 @@ def build_admin(project: Project, output: Path, site_url: str) -> bool:
                  "repository (OWNER/NAME) to add one", ADMIN_URL_PATH)
         return False
     target = output / ADMIN_URL_PATH
-    shutil.copytree(toolkit_dir(project.root) / VENDOR_DIR, target, ignore=shutil.ignore_patterns("VERSION"))
+    shutil.copytree(toolkit_path(project.root, VENDOR_DIR.as_posix()), target, ignore=shutil.ignore_patterns("VERSION"))
     programme = project.programme
     (target / "index.html").write_text(INDEX_HTML.format(
         lang=escape(programme.site.language), title=escape(programme.site.title),

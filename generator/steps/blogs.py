@@ -20,7 +20,7 @@ from generator.exceptions import BuildError
 from generator.fingerprint import toolkit_fingerprint
 from generator.inputs import posts
 from generator.inputs.colours import brand_colours
-from generator.inputs.config import Blog, Project, toolkit_dir
+from generator.inputs.config import Blog, Project, toolkit_path
 from generator.inputs.urls import BLOGS_URL_PATH, blog_url
 from generator.logs import recorded
 from generator.steps.blog_reader import FrontMatterReader
@@ -38,7 +38,7 @@ def pelican_settings(project: Project, blog: Blog, output: Path, site_url: str) 
     overrides: dict[str, Any] = {
         "PATH": str(blog.content_dir),
         "OUTPUT_PATH": str(output),
-        "THEME": str(toolkit_dir(project.root) / "themes" / "blog"),
+        "THEME": str(toolkit_path(project.root, "themes/blog")),
         "SITENAME": f"{blog.councillor.name}, {blog.councillor.ward} ward",
         "SITEURL": siteurl,
         # Each page reaches the blog's files by a relative address (Pelican then sets SITEURL per page),

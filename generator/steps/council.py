@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import re
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from generator.exceptions import Problem
 from generator.inputs import news, posts, snapshots, urls
 from generator.inputs.colours import brand_colours
-from generator.inputs.config import Blog, Project, logo_file, toolkit_dir
+from generator.inputs.config import Blog, Project, logo_file, toolkit_path
 from generator.inputs.urls import BLOGS_URL_PATH, FOOTPRINT_URL_PATH
 from generator.steps import check, footprint, footprint_pages, hub, news_pages, sitemaps
 from generator.steps.councillor import councillor_context
@@ -28,9 +29,8 @@ log = logging.getLogger("generator")
 
 def environment(project: Project, templates: BytecodeCache | None = None) -> Environment:
     """The council pages' templates; ``templates`` keeps them compiled between builds."""
-    themes = toolkit_dir(project.root) / "themes"
     env = Environment(
-        loader=FileSystemLoader([themes / "council" / "templates"]),
+        loader=FileSystemLoader([toolkit_path(project.root, "themes/council/templates")]),
         bytecode_cache=templates,
         autoescape=select_autoescape(),
         undefined=StrictUndefined,
@@ -79,6 +79,13 @@ def published_posts(project: Project, when: check.Today) -> list[tuple[Blog, lis
     return [(blog, check.published_posts(project, blog, when)) for blog in project.blogs]
 
 
+def only_built(published: list[tuple[Blog, list[posts.Post]]],
+               built: Mapping[str, Path]) -> list[tuple[Blog, list[posts.Post]]]:
+    """``published`` without the posts of the blogs in ``built`` that their built folder has no page for."""
+    return [(blog, [p for p in found if (built[blog.slug] / urls.post_path(p) / "index.html").is_file()]
+             if blog.slug in built else found) for blog, found in published]
+
+
 def footprint_report(project: Project, when: check.Today, site_url: str,
                      published: list[tuple[Blog, list[posts.Post]]] | None = None) -> footprint.CohortReport:
     published = published if published is not None else published_posts(project, when)
@@ -88,13 +95,16 @@ def footprint_report(project: Project, when: check.Today, site_url: str,
 
 
 def build_council_pages(project: Project, output: Path, site_url: str, day: dt.date | None = None,
-                        templates: BytecodeCache | None = None) -> None:
-    """Write the council's pages and the shared assets into ``output``, as of ``day`` (default today)."""
+                        templates: BytecodeCache | None = None, kept_back: Mapping[str, Path] | None = None) -> None:
+    """Write the council's pages and the shared assets into ``output``, as of ``day`` (default today).
+
+    ``kept_back``: the built folder of each blog (by slug) published as it last built rather than
+    from its files (``councillor build --keep-going``): its posts appear only if that has their page."""
     env = environment(project, templates)
     context = page_context(project, site_url)
     when = check.today(project, day)
     paused = check.in_pre_election(project, when)
-    published = published_posts(project, when)
+    published = only_built(published_posts(project, when), kept_back or {})
 
     write_councillors_index(env, context, output, project, site_url)
     items, _ = news.read_items(project.root, project.programme.site.timezone)
@@ -139,7 +149,7 @@ def copy_assets(project: Project, output: Path) -> None:
     if logo is not None:
         (output / "assets").mkdir(parents=True, exist_ok=True)
         shutil.copy2(logo, output / "assets" / logo.name)
-    static = toolkit_dir(project.root) / "themes" / "council" / "static"
+    static = toolkit_path(project.root, "themes/council/static")
     if static.is_dir():
         shutil.copytree(static, output / "assets" / "council", dirs_exist_ok=True)
 

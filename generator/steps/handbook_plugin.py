@@ -30,7 +30,7 @@ from mkdocs.utils.meta import get_data
 
 from generator.inputs import yamlfile
 from generator.inputs.colours import brand_colours
-from generator.inputs.config import PROGRAMME_FILE, Programme, logo_file, logo_problem
+from generator.inputs.config import INSTALLED_TOOLKIT, PROGRAMME_FILE, Programme, logo_file, logo_problem
 from generator.inputs.networks import NETWORKS
 from generator.steps import printview
 from generator.steps.admin import content_security_policy, screen_url
@@ -54,7 +54,8 @@ ASSETS = "assets/handbook"
 #: builder; a test checks they match the steps' own constants.
 BLOGS_PATH = "councillors/"
 FOOTPRINT_PATH = "footprint-report/"
-TOOLKIT_THEME = Path(__file__).resolve().parent.parent.parent / "themes" / "handbook"
+#: The installed handbook theme: the templates a council's own theme folder leaves out come from here.
+TOOLKIT_THEME = INSTALLED_TOOLKIT / "themes" / "handbook"
 
 
 @dataclass(frozen=True)

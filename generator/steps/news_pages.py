@@ -13,7 +13,7 @@ from markdown.preprocessors import Preprocessor
 from markupsafe import escape
 
 from generator import memo
-from generator.exceptions import BuildError
+from generator.exceptions import BuildError, ConfigError, Problem
 from generator.inputs import posts, yamlfile
 from generator.inputs.config import PROGRAMME_FILE, Period, Programme
 from generator.inputs.news import (
@@ -155,9 +155,10 @@ def item_html(item: Item) -> str:
     """The item's text as HTML, cleaned as posts are: officers' words are published on the same site."""
     try:
         return markup.clean(markup.render(item.body, ITEM_EXTENSIONS))
-    except markup.TooSlow:
-        raise BuildError(f"{item.path}: the text could not be read in time: it holds thousands of '[' or other "
-                         "repeated marks; remove them") from None
+    except markup.TooSlow as error:
+        raise ConfigError([Problem(item.path, item.body_line, f"the text {error}",
+                                   "remove the thousands of repeated '[', '>', '-' or other marks that Markdown "
+                                   "reads slowly")]) from None
 
 
 def item_views(items: list[Item], site_url: str, cutoff: dt.datetime, pre_election: bool) -> list[ItemView]:
