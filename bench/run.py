@@ -130,8 +130,8 @@ def write_pelicanconfs(toolkit: Path, root: Path, pelican_dir: Path, site_url: s
     script = f"""
 import json, sys
 from pathlib import Path
-from generator import blogs
-from generator.config import load_project
+from generator.steps import blogs
+from generator.inputs.config import load_project
 project = load_project(Path({str(root)!r}))
 out = {{}}
 for blog in project.blogs:

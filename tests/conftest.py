@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import settings
 
-from generator.cli import main
+from generator.commands import main
 from tests.support import browser as browser_support
 from tests.support.helpers import tree
 from tests.support.server import serve
@@ -144,6 +144,13 @@ def built_example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pa
         result = run_cli("build", "--root", root, "--base-url", url)
         assert result.exit_code == 0, result.output
         yield site, url
+
+
+@pytest.fixture(autouse=True)
+def _close_pages() -> Iterator[None]:
+    """Every page a test opened with ``open_page`` is closed when the test ends."""
+    yield
+    browser_support.close_pages()
 
 
 @pytest.fixture(scope="session")

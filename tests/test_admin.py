@@ -13,8 +13,10 @@ import yaml
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from generator import admin, cache, posts, shortlinks
-from generator.config import load_project
+from generator.build import cache
+from generator.inputs import news, posts
+from generator.inputs.config import load_project
+from generator.steps import admin
 from tests.conftest import REPO, copy_example, run_cli
 from tests.support import desk
 from tests.support.browser import DESKTOP, axe_violations, describe
@@ -45,7 +47,7 @@ def test_config_has_a_collection_per_councillor_and_one_for_council_news(tmp_pat
         assert collection["label"] == blog.councillor.name
         assert (REPO / collection["folder"]) == blog.content_dir / posts.POSTS_DIR
         assert (REPO / collection["media_folder"].lstrip("/")) == blog.content_dir / "images"
-    assert (REPO / by_name["council-news"]["folder"]) == REPO / shortlinks.CONTENT_DIR
+    assert (REPO / by_name["council-news"]["folder"]) == REPO / news.CONTENT_DIR
     # The global folder for uploads is not under councillor_blogs/, where a folder is read as a blog.
     assert not config["media_folder"].startswith("councillor_blogs")
 
@@ -61,9 +63,9 @@ def test_form_fields_are_the_post_settings_with_their_own_help(tmp_path: Path) -
     assert picture["src"]["widget"] == "image"
     assert picture["alt"].get("required", True), "a picture cannot be saved without its description"
     assert fields["status"]["options"] == ["published", "draft"]
-    news = {f["name"]: f for f in config["collections"][-1]["fields"]}
-    assert set(news) - {"body"} <= set(shortlinks.ItemFrontMatter.model_fields)
-    assert news["summary"]["maxlength"] == shortlinks.SHARE_LIMIT
+    item_fields = {f["name"]: f for f in config["collections"][-1]["fields"]}
+    assert set(item_fields) - {"body"} <= set(news.ItemFrontMatter.model_fields)
+    assert item_fields["summary"]["maxlength"] == news.SHARE_LIMIT
 
 
 def test_page_runs_no_script_of_its_own_and_states_its_policy(tmp_path: Path) -> None:
@@ -151,7 +153,7 @@ def test_screen_signs_in_and_lists_a_councillors_posts(browser, built_example, g
             screen.page.get_by_text(post.meta.title).first.wait_for()
         # The comms team's collection: the council's news items.
         desk.open_collection(screen.page, "Council news")
-        for item in shortlinks.read_items(REPO, "Europe/London")[0]:
+        for item in news.read_items(REPO, "Europe/London")[0]:
             screen.page.get_by_text(item.meta.title).first.wait_for()
         desk.open_collection(screen.page, "Amira Patel")
         # Its icons are a font served by the site: a missing one shows its name instead.
@@ -194,9 +196,9 @@ def test_a_post_and_a_news_item_saved_on_the_screen_build_onto_the_site(browser,
     finally:
         screen.close()
 
-    commit, news = github.commits[-2:]
+    commit, news_commit = github.commits[-2:]
     assert commit.deleted == []
-    assert list(news.added) == ["council_content/2026-11-19-mill-road-closed-for-two-nights.md"]
+    assert list(news_commit.added) == ["council_content/2026-11-19-mill-road-closed-for-two-nights.md"]
     folder = "councillor_blogs/amira-patel/content"
     assert sorted(commit.added) == [f"{folder}/images/mill-road-works.png",
                                     f"{folder}/posts/2026-11-20-mill-road-crossing-work-starts.md"]
@@ -204,7 +206,7 @@ def test_a_post_and_a_news_item_saved_on_the_screen_build_onto_the_site(browser,
 
     # The commit's files, as they would arrive in the repository, build unchanged.
     root = copy_example(tmp_path / "programme")
-    for path, data in (commit.added | news.added).items():
+    for path, data in (commit.added | news_commit.added).items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_bytes(data)
     post, problems = posts.read(root / f"{folder}/posts/2026-11-20-mill-road-crossing-work-starts.md")
@@ -220,7 +222,7 @@ def test_a_post_and_a_news_item_saved_on_the_screen_build_onto_the_site(browser,
     assert image["alt"] == description
     shipped = page.parent / image["src"]  # relative to the page, as the browser reads it
     assert shipped.resolve().read_bytes() == picture.read_bytes()
-    item = root / "site" / shortlinks.NEWS_URL_PATH / "mill-road-closed-for-two-nights" / "index.html"
+    item = root / "site" / news.NEWS_URL_PATH / "mill-road-closed-for-two-nights" / "index.html"
     assert "Mill Road closed for two nights" in item.read_text(encoding="utf-8")
     shutil.rmtree(root / "site")
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from generator import posts
-from generator.blogs import post_path
-from generator.config import load_project
+from generator.build.publish import Part, assemble
 from generator.exceptions import BuildError
-from generator.publish import Part, assemble
+from generator.inputs import posts
+from generator.inputs.config import load_project
+from generator.inputs.urls import post_path
 from tests.conftest import EXAMPLE_URL, REPO, copy_example, run_cli, run_cli_process
 from tests.support.helpers import tree
 from tests.support.links import broken_links

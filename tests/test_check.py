@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.config import load_project
-from generator.footprint import FOOTPRINT_URL_PATH
-from generator.posts import read_all
+from generator.inputs.config import load_project
+from generator.inputs.posts import read_all
+from generator.inputs.urls import FOOTPRINT_URL_PATH
 from tests.conftest import copy_example, run_cli, run_cli_process
 from tests.support.helpers import cutoff
 from tests.test_council import DAY, IN_PERIOD, add_ledger_mix, served_build, soup

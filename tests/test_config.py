@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import posts
-from generator.config import Councillor, load_project, slugify
 from generator.exceptions import ConfigError
-from generator.yamlfile import load
+from generator.inputs import posts
+from generator.inputs.config import Councillor, load_project
+from generator.inputs.values import slugify
+from generator.inputs.yamlfile import load
 
 COUNCILLOR = """\
 name: Jane Smith

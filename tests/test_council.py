@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import Result
 
-from generator.config import load_project
+from generator.inputs.config import load_project
 from tests.conftest import REPO, copy_example, run_cli, run_cli_process
 from tests.support.browser import axe_violations, describe, open_page
 from tests.support.links import broken_links

@@ -18,9 +18,9 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.config import load_project
-from generator.footprint import FOOTPRINT_URL_PATH
-from generator.posts import MARKDOWN_EXTENSIONS, read_all
+from generator.inputs.config import load_project
+from generator.inputs.posts import MARKDOWN_EXTENSIONS, read_all
+from generator.inputs.urls import FOOTPRINT_URL_PATH
 from tests.conftest import copy_example, run_cli
 from tests.support import browser as browser_support
 from tests.support.helpers import cutoff

@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import posts
-from generator.blogs import FrontMatterReader
+from generator.inputs import posts
+from generator.steps.blog_reader import FrontMatterReader
 from tests.conftest import copy_example, run_cli
 from tests.support.helpers import tree
 
@@ -209,6 +209,9 @@ REFUSED: list[tuple[str, Callable[[Path], None], str, str]] = [
      "councillor.yml"),
     ("news-link-javascript", _news_line("link:", "link: \"javascript:alert(1)\""), "web address",
      "2026-11-20-bin-changes.md"),
+    # Markdown an item's text cannot be read in, named with the line its text starts on.
+    ("news-deep-nesting", _news_line("never a prefix", "\n" + "- " * 3000 + "x"), "nested",
+     "2026-11-20-bin-changes.md:10"),
     # Slugs and dates.
     ("slug-too-long", _post(PLAIN + "\nslug: " + "-".join(["word"] * 40)), "slug", "2026-03-01-odd.md"),
     ("two-posts-one-address", _twin_posts, "same web address", "2026-03-02-b.md"),
@@ -474,4 +477,5 @@ def yaml_lines(values: dict) -> str:
 def pelican_settings_for(content: Path) -> dict:
     from pelican.settings import DEFAULT_CONFIG
 
-    return {**DEFAULT_CONFIG, "PATH": str(content), "TIMEZONE": "Europe/London", "HANDBOOK_URL": "https://x.example/"}
+    return {**DEFAULT_CONFIG, "PATH": str(content), "TIMEZONE": "Europe/London", "HANDBOOK_URL": "https://x.example/",
+            "PROGRAMME_ROOT": str(content)}

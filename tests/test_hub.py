@@ -11,9 +11,9 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.blogs import post_path
-from generator.config import load_project
-from generator.posts import read_all
+from generator.inputs.config import load_project
+from generator.inputs.posts import read_all
+from generator.inputs.urls import post_path
 from tests.conftest import copy_example
 from tests.support.helpers import cutoff
 from tests.test_council import DAY, IN_PERIOD, assert_accessible, served_build, soup

@@ -15,7 +15,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from generator import posts
+from generator.inputs import posts
 from tests.conftest import REPO, copy_example, run_cli, run_cli_process, shared_build
 from tests.support.helpers import tree
 
@@ -186,7 +186,7 @@ def test_progress_is_plain_lines_without_a_terminal(cold_example):
 
 def test_a_process_running_threads_starts_fresh_workers(toolkit, tmp_path, built_programme):
     """``serve`` builds while its web server's threads run: forking then could deadlock a worker."""
-    from generator import parallel
+    from generator.build import parallel
 
     expected = tree(built_programme / "site")  # a clean serial build of the same files
     root = programme(toolkit, tmp_path / "programme")

@@ -120,3 +120,23 @@ def test_a_new_council_starts_empty_and_builds_from_the_installed_wheel(councill
             violations = axe_violations(visit.page)
             assert violations == [], f"{path}\n{describe(violations)}"
             assert visit.console_errors == [], (path, visit.console_errors)
+
+
+def test_a_council_with_its_own_copy_of_the_handbook_builds_from_the_installed_wheel(councillor: Path,
+                                                                                     tmp_path: Path):
+    """--copy-handbook from the wheel: the copied theme, and the installed one behind it, are found."""
+    run(councillor, "init", "ashby", *COUNCIL, "--copy-handbook", cwd=tmp_path)
+    root = tmp_path / "ashby"
+    assert (root / "mkdocs.yml").is_file() and sorted(p.name for p in (root / "themes").iterdir()) == ["handbook"]
+    index = root / "handbook" / "index.md"
+    index.write_text(index.read_text() + "\nAshby's own welcome.\n")
+    # A council may trim the copied theme: what it removes comes from the installed toolkit.
+    (root / "themes" / "handbook" / "pages" / "commands.md").unlink()
+    run(councillor, "new", "--root", root, "--ward", "North", "--phone", "01632 960 111", "Raj Mehta", cwd=tmp_path)
+    run(councillor, "build", "--root", root, "--strict", cwd=tmp_path)
+    site = root / "site"
+    assert "Ashby’s own welcome." in (site / "index.html").read_text() or "Ashby's own welcome." in (
+        site / "index.html").read_text()
+    assert "councillor build" in (site / "reference" / "commands" / "index.html").read_text()
+    assert (site / "councillors" / "raj-mehta" / "index.html").is_file()
+    assert broken_links(site, SITE_URL) == []

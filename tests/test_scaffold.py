@@ -12,10 +12,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import posts, yamlfile
-from generator.cli import main
-from generator.config import Councillor, load_blog, slugify
-from generator.scaffold import yaml_scalar
+from generator.commands import main
+from generator.inputs import posts, yamlfile
+from generator.inputs.config import Councillor, load_blog
+from generator.inputs.values import slugify
+from generator.scaffold.blog import yaml_scalar
 from tests.conftest import REPO, run_cli, run_cli_process
 from tests.support.helpers import tree
 

@@ -7,9 +7,21 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+
+from tests.conftest import run_cli_process
+from tests.support.browser import open_page
+from tests.test_portable import LOADED_JS
+
+#: The example's site.url, which the preview is built for as `councillor build` builds it.
+PUBLISHED = "https://fenmarsh-council.github.io/networked-councillor/"
 
 
 def free_port() -> int:
@@ -42,21 +54,52 @@ def wait_for(predicate, timeout: float = 90.0):
     raise AssertionError("timed out")
 
 
-@pytest.fixture
-def server(example):
+@dataclass
+class Served:
+    url: str
+    log: Path
+
+    @property
+    def output(self) -> str:
+        """What `councillor serve` has printed so far."""
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+@contextmanager
+def serving(root: Path, log: Path) -> Iterator[Served]:
+    """`councillor serve` for ``root`` on a free port, its output in ``log`` (a file, so it never fills a pipe)."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--root", str(example), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--root", str(root), "--port", str(port)],
+            stdout=out, stderr=subprocess.STDOUT, text=True,
+        )
     try:
-        yield example, f"http://127.0.0.1:{port}/"
+        yield Served(f"http://127.0.0.1:{port}/", log)
     finally:
         process.send_signal(signal.SIGINT)
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def server(example, tmp_path):
+    with serving(example, tmp_path / "serve.log") as served:
+        yield example, served.url
+
+
+def status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
 def test_serve_rebuilds_and_reloads_on_change(server):
@@ -135,3 +178,98 @@ def test_the_first_answer_comes_at_once_and_becomes_the_site_when_built(example,
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def test_serve_after_a_build_rebuilds_nothing_and_leaves_the_site_as_built(example, tmp_path):
+    """The preview is built for the published address as `councillor build` is, so it starts from what the
+    last build left (its cache and site/), and site/ stays fit to publish: no local address in it."""
+    result = run_cli_process("build", "--root", example)
+    assert result.returncode == 0, result.stderr
+    site = example / "site"
+    as_built = files(site)
+    with serving(example, tmp_path / "serve.log") as served:
+        page = wait_for(lambda: built(served.url + "councillors/amira-patel/"))
+        assert "Amira Patel" in page and "livereload" in page
+        wait_for(lambda: "The site is ready" in served.output)
+    assert "Nothing changed since the last build" in served.output, served.output
+    after = files(site)
+    local = served.url.removeprefix("http://").rstrip("/").encode()
+    assert [name for name, data in after.items() if local in data] == []
+    assert after.keys() == as_built.keys()
+    assert [name for name in after if after[name] != as_built[name]] == []
+
+
+#: One page of each kind, as an address inside the site.
+PAGE_TYPES = {
+    "handbook home": "",
+    "handbook page": "accessibility/",
+    "handbook page linking to the footprint report": "footprint/",
+    "print view": "print_page/",
+    "councillors index": "councillors/",
+    "blog home": "councillors/amira-patel/",
+    "post": "councillors/amira-patel/2026/11/bin-collections-change-in-march/",
+    "share kit": "councillors/kerry-blackwood/share-kit/",
+    "news index": "news/",
+    "news item": "news/bin-changes/",
+    "short link": "s/bin-changes/",
+    "hub": "hub/",
+    "footprint report": "footprint-report/",
+    "councillor's footprint": "footprint-report/amira-patel/",
+    "404": "no-such-page/",
+    "404 in a blog": "councillors/amira-patel/no-such-post/",
+}
+
+
+def test_every_kind_of_page_works_from_the_local_address(server, browser):
+    """Built for site.url, every page is whole at http://127.0.0.1:PORT/ and its links stay on the preview."""
+    _, url = server
+    wait_for(lambda: built(url))
+    failures: dict[str, object] = {}
+    for kind, path in PAGE_TYPES.items():
+        visit = open_page(browser, url + path)
+        if kind == "short link":
+            # A live item's short link sends the reader on to the item, on the same copy of the site.
+            visit.page.wait_for_url(url + "news/**", wait_until="load")
+        state = visit.page.evaluate(LOADED_JS)
+        links = visit.page.evaluate("() => [...document.links].map(a => [a.href, a.textContent.trim()])")
+        missing = kind.startswith("404")
+        problems = {
+            # A missing address gets the site's own 404 page, with status 404 as on GitHub Pages.
+            "console errors": [e for e in visit.console_errors if not (missing and "status of 404" in e)],
+            "CSP violations": visit.csp_violations(),
+            "other hosts": sorted(visit.other_hosts()),
+            "stylesheets not applied": [s["href"] for s in state["sheets"] if not s["rules"]],
+            "pictures not shown": state["images"],
+            # Navigation stays on the preview. The share kit is text to post elsewhere; otherwise only an address
+            # shown as itself (the site's, in the accessibility statement) or the writing screen, which saves to
+            # the repository wherever it is opened, names the published site.
+            "links to the published site": [] if kind == "share kit" else [
+                link for link, text in links
+                if link.startswith(PUBLISHED) and text != link and not link.startswith(PUBLISHED + "admin/")],
+        }
+        if not state["sheets"]:
+            problems["no stylesheet"] = [path]
+        if not state["skipLinkHidden"]:
+            problems["unstyled: the skip link shows"] = [path]
+        if not visit.page.url.startswith(url):
+            problems["left the preview"] = [visit.page.url]
+        if missing:
+            with pytest.raises(urllib.error.HTTPError) as answer:
+                fetch(url + path)
+            assert answer.value.code == 404
+            # MkDocs' 404 page names the published path (/networked-councillor/...), as it is served at any depth.
+            local = sorted({link.split("#")[0] for link, _ in links if link.startswith(url)})
+            problems["links that do not answer"] = [link for link in local if status(link) != 200]
+        found = {name: value for name, value in problems.items() if value}
+        if found:
+            failures[kind] = found
+        visit.page.context.close()
+    assert failures == {}
+
+    screen = open_page(browser, url + "admin/")
+    try:
+        screen.page.get_by_role("button", name="Sign In Using Access Token").wait_for()
+        own = [r for r in screen.requests if r.startswith(url)]
+        assert url + "admin/config.yml" in [r.split("?")[0] for r in own]
+    finally:
+        screen.page.context.close()

@@ -106,14 +106,16 @@ def test_a_councillor_can_quote_an_item_in_one_line(linked):
 def test_short_links_stay_the_same_across_builds_and_edits(tmp_path, example_build):
     root = copy_example(tmp_path / "programme", cache_from=example_build)
     site_url = "https://fenmarsh-council.github.io/networked-councillor/"
-    assert run_cli("build", "--root", root, "--base-url", site_url, "--date", DAY.isoformat()).exit_code == 0
+    result = run_cli("build", "--root", root, "--base-url", site_url, "--date", DAY.isoformat())
+    assert result.exit_code == 0, result.output
     first = sorted(p.parent.name for p in (root / "site" / "s").glob("*/index.html"))
     first_pages = tree(root / "site" / "s")
     item = root / "council_content" / "2026-11-06-budget-consultation.md"
     item.write_text(item.read_text().replace("title: Have your say on next year's budget",
                                              "title: Last chance to comment on the budget"))
 
-    assert run_cli("build", "--root", root, "--base-url", site_url, "--date", DAY.isoformat()).exit_code == 0
+    result = run_cli("build", "--root", root, "--base-url", site_url, "--date", DAY.isoformat())
+    assert result.exit_code == 0, result.output
 
     assert sorted(p.parent.name for p in (root / "site" / "s").glob("*/index.html")) == first
     again = tree(root / "site" / "s")

@@ -7,10 +7,11 @@ import json
 
 import pytest
 
-from generator import build, words
-from generator.config import load_project
-from generator.footprint import FOOTPRINT_URL_PATH
-from generator.posts import read_all
+from generator import build
+from generator.inputs.config import load_project
+from generator.inputs.posts import read_all
+from generator.inputs.urls import FOOTPRINT_URL_PATH
+from generator.steps import words
 from tests.conftest import copy_example, run_cli
 from tests.support.helpers import cutoff
 from tests.test_footprint import words_in

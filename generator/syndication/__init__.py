@@ -30,6 +30,7 @@ def adapter_class(network: str) -> type[Adapter] | None:
     target = ADAPTERS.get(network)
     if target is None:
         return None
+    # lazy: the base loads the networks' HTTP clients, which reading the ledger never needs.
     from generator.syndication.base import Adapter
 
     module_name, _, class_name = target.partition(":")

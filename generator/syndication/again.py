@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator import posts as posts_module
-from generator.blogs import BLOGS_URL_PATH, post_path
-from generator.config import Blog, Project
 from generator.exceptions import SyndicationError
-from generator.networks import NETWORKS
+from generator.inputs import posts as posts_module
+from generator.inputs.config import Blog, Project
+from generator.inputs.networks import NETWORKS
+from generator.inputs.urls import BLOGS_URL_PATH, post_path
 from generator.syndication import ledger
 
 

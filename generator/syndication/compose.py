@@ -103,7 +103,7 @@ def mastodon_length(text: str, url: str, url_length: int = MASTODON_URL_LENGTH) 
 #: emoji list predates some newer emoji, which it then counts by their parts: more, never less.
 #: https://docs.x.com/fundamentals/counting-characters
 def x_length(text: str, url: str) -> int:
-    # Imported here: twitter-text compiles large expressions on import, which a build never needs.
+    # lazy: twitter-text compiles large expressions on import, which a build never needs.
     # The compatibility module imports it without setuptools' pkg_resources.
     from generator.syndication.twitter_text_compat import parse_tweet_function
 

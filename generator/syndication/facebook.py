@@ -33,8 +33,9 @@ from typing import ClassVar
 import requests
 
 from generator.syndication import graph
-from generator.syndication.base import Adapter, Progress, Rejected, Remote, TokenHealth
+from generator.syndication.base import Adapter
 from generator.syndication.compose import Message, plain_length
+from generator.syndication.errors import Progress, Rejected, Remote, TokenHealth
 from generator.syndication.pictures import JPEG_PNG_GIF, fit
 
 GRAPH_VERSION = "v24.0"

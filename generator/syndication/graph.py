@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 
-from generator.syndication.base import AuthError, Duplicate, Rejected, Transient
+from generator.syndication.errors import AuthError, Duplicate, Progress, Rejected, Remote, Transient
 
 #: The token has expired, been revoked or is wrong (190); the session is invalid (102).
 TOKEN_CODES = {102, 190}
@@ -66,3 +66,25 @@ def permalink(adapter: Any, media: str) -> str | None:
                                params={"fields": "permalink"}).json().get("permalink")
     except (Transient, Rejected):
         return None  # the post exists; the ledger can live without its address
+
+
+def publish_container(adapter: Any, progress: Progress, label: str, edge: str, data: dict[str, str]) -> Remote:
+    """Meta's two-step post: make a media container (``edge``, e.g. ``media`` or ``threads``), then publish it.
+
+    The container's id is saved before publishing, so a run cut short between the two steps
+    publishes the same container rather than making a second one.
+    """
+    user = adapter.credential("USER_ID")
+    container = progress.state.get("container")
+    if not container:
+        made = adapter.request("POST", f"{adapter.base()}/{user}/{edge}", headers=adapter._auth(), data=data)
+        container = str(made.json().get("id") or "")
+        if not container:
+            raise Rejected(f"{label} answered without a container id: {made.text[:200]}")
+        progress.save(container=container)
+    published = adapter.request("POST", f"{adapter.base()}/{user}/{edge}_publish", headers=adapter._auth(),
+                                data={"creation_id": container})
+    media = str(published.json().get("id") or "")
+    if not media:
+        raise Transient(f"{label} has not published the post yet: {published.text[:200]}")
+    return Remote(media, permalink(adapter, media))

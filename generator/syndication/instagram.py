@@ -30,8 +30,9 @@ import requests
 from PIL import Image
 
 from generator.syndication import graph
-from generator.syndication.base import Adapter, Progress, Rejected, Remote, Transient
+from generator.syndication.base import Adapter
 from generator.syndication.compose import Message, Rules, utf16_units
+from generator.syndication.errors import Progress, Remote
 from generator.syndication.sharekit import where_it_is
 
 GRAPH_VERSION = "v24.0"
@@ -89,23 +90,10 @@ class InstagramAdapter(Adapter):
         return None
 
     def send(self, message: Message, progress: Progress) -> Remote:
-        user = self.credential("USER_ID")
-        container = progress.state.get("container")
-        if not container:
-            data = {"image_url": message.card.image_url or "", "caption": message.text}
-            if message.card.image_alt:
-                data["alt_text"] = " ".join(message.card.image_alt.split())
-            made = self.request("POST", f"{self.base()}/{user}/media", headers=self._auth(), data=data)
-            container = str(made.json().get("id") or "")
-            if not container:
-                raise Rejected(f"Instagram answered without a container id: {made.text[:200]}")
-            progress.save(container=container)
-        published = self.request("POST", f"{self.base()}/{user}/media_publish", headers=self._auth(),
-                                 data={"creation_id": container})
-        media = str(published.json().get("id") or "")
-        if not media:
-            raise Transient(f"Instagram has not published the post yet: {published.text[:200]}")
-        return Remote(media, graph.permalink(self, media))
+        data = {"image_url": message.card.image_url or "", "caption": message.text}
+        if message.card.image_alt:
+            data["alt_text"] = " ".join(message.card.image_alt.split())
+        return graph.publish_container(self, progress, "Instagram", "media", data)
 
     def find(self, message: Message) -> Remote | None:
         """A caption carries no link, so the post is known by its caption, which is this message's text."""

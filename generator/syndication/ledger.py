@@ -37,15 +37,13 @@ as Instagram a post without a picture; never tried).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from generator.networks import NETWORKS
+from generator import atomic
+from generator.inputs.networks import NETWORKS
 
 FILE_NAME = "syndication.json"
 FORMAT = 1
@@ -85,15 +83,7 @@ class Ledger:
     @classmethod
     def load(cls, folder: Path) -> Ledger:
         path = path_for(folder)
-        if not path.exists():
-            return cls(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise LedgerError(f"{path} cannot be read ({error}); fix or restore it from git before syndicating") \
-                from error
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise LedgerError(f"{path} is not a format {FORMAT} syndication ledger")
+        data = read_json(path, FORMAT, "syndication ledger", LedgerError, " before syndicating")
         return cls(path, data)
 
     # --- per network -------------------------------------------------------------------
@@ -209,28 +199,25 @@ class Ledger:
         write_json(self.path, self.data)
 
 
-def write_json(path: Path, data: object) -> None:
-    """Replace ``path`` atomically with ``data`` as JSON: a temporary file in the same folder, flushed
-    to disk, then renamed, so a crash leaves the old file or the new one, never half of either."""
-    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def read_json(path: Path, version: int, kind: str, error: type[Exception], when: str = "") -> dict[str, Any] | None:
+    """A record kept beside a blog (the ledger, the listening record): None if there is none yet.
+
+    A damaged file or one in another format stops the command, naming the file: guessing could post twice."""
+    if not path.exists():
+        return None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    with contextlib.suppress(OSError):
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)  # the rename itself must reach the disk too
-        finally:
-            os.close(folder)
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as failure:
+        raise error(f"{path} cannot be read ({failure}); fix or restore it from git{when}") from failure
+    if not isinstance(data, dict) or data.get("format") != version:
+        raise error(f"{path} is not a format {version} {kind}")
+    return data
+
+
+def write_json(path: Path, data: object) -> None:
+    """Replace ``path`` with ``data`` as JSON, whole and on the disk before syndication goes on."""
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    atomic.write_bytes(path, text.encode("utf-8"), durable=True)
 
 
 def load(folder: Path) -> Ledger:

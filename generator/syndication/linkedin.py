@@ -34,17 +34,9 @@ from urllib.parse import quote
 
 import requests
 
-from generator.syndication.base import (
-    Adapter,
-    AuthError,
-    CannotCheck,
-    Duplicate,
-    Progress,
-    Rejected,
-    Remote,
-    TokenHealth,
-)
+from generator.syndication.base import Adapter
 from generator.syndication.compose import Message, linkedin_escape, utf16_units
+from generator.syndication.errors import AuthError, CannotCheck, Duplicate, Progress, Rejected, Remote, TokenHealth
 from generator.syndication.pictures import JPEG_PNG_GIF, fit
 
 API_BASE = "https://api.linkedin.com"

@@ -28,22 +28,13 @@ from typing import Any, ClassVar
 import nh3
 import requests
 
-from generator.config import Blog, load_project
 from generator.exceptions import SyndicationError
-from generator.networks import NETWORKS, profile_url
+from generator.inputs.config import Blog, load_project
+from generator.inputs.networks import NETWORKS, profile_url
 from generator.syndication import ledger, listening, replies
-from generator.syndication.base import (
-    SESSIONS_DIR,
-    Adapter,
-    AuthError,
-    Context,
-    Gone,
-    NetworkError,
-    Transient,
-    env_name,
-    ledger_error,
-    redact,
-)
+from generator.syndication.base import SESSIONS_DIR, Adapter, Context, env_name, ledger_error
+from generator.syndication.errors import AuthError, Gone, NetworkError, Transient, redact
+from generator.syndication.run_report import outcome_lines
 
 #: network -> "module:class" of its listener.
 LISTENERS: dict[str, str] = {
@@ -213,6 +204,8 @@ def _listen_blog(blog: Blog, only: str | None, env: Mapping[str, str], now: dt.d
 
 def _listen_network(listener: Listener, record: listening.Record, posts: list[tuple[str, str, dict[str, Any]]],
                     now: dt.datetime) -> Outcome:
+    # Kept whole: each kind of failure below decides whether this network is asked anything more this
+    # run, and what the record keeps of it; split up, those decisions would be spread over several places.
     name, slug = listener.name, listener.context.blog_slug
     missing = listener.missing_to_read()
     if missing:
@@ -318,11 +311,7 @@ def describe(report: Report) -> str:
             line = f"  {label}: {STATUS_WORDS[o.status]}"
             if o.status != "skipped":
                 line += f" ({o.posts} post{'s' if o.posts != 1 else ''}, {o.new} new)"
-            if o.detail:
-                line += f" - {o.detail}"
-            lines.append(line)
-            if o.fix:
-                lines.append(f"      fix: {o.fix}")
+            lines += outcome_lines(line, o.detail, o.fix)
         count = new_by_blog.get(slug, 0)
         if count:
             lines.append(f"  {count} new repl{'y' if count == 1 else 'ies'} or mention{'' if count == 1 else 's'} "

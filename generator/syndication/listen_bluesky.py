@@ -20,8 +20,8 @@ import requests
 from atproto import models
 
 from generator.syndication import listening
-from generator.syndication.base import Gone
 from generator.syndication.bluesky import BlueskyAdapter
+from generator.syndication.errors import Gone
 from generator.syndication.listen import MAX_PAGES, Heard, Listener, Response
 
 APPVIEW = "https://public.api.bsky.app"

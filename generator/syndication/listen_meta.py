@@ -28,7 +28,7 @@ from typing import Any
 import requests
 
 from generator.syndication import graph
-from generator.syndication.base import Gone
+from generator.syndication.errors import Gone
 from generator.syndication.facebook import FacebookPageAdapter
 from generator.syndication.listen import MAX_PAGES, Heard, Listener, Response
 from generator.syndication.threads import ThreadsAdapter

@@ -35,7 +35,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import json
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -106,14 +106,9 @@ class Record:
     @classmethod
     def load(cls, folder: Path) -> Record:
         path = path_for(folder)
-        if not path.exists():
+        data = ledger.read_json(path, FORMAT, "listening record", ListeningError)
+        if data is None:
             return cls(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise ListeningError(f"{path} cannot be read ({error}); fix or restore it from git") from error
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise ListeningError(f"{path} is not a format {FORMAT} listening record")
         for name in ("posts", "responses", "decisions", "followers", "totals", "faults"):
             if not isinstance(data.get(name, {}), dict):
                 raise ListeningError(f"{path}: '{name}' should be a mapping; restore the file from git")
@@ -267,7 +262,6 @@ class Record:
 
 def short_id(rid: str) -> str:
     """A short, stable id a councillor can type: the network's initial and 8 hex digits of a hash."""
-    import hashlib
 
     network, _, _ = rid.partition(":")
     return f"{network[:1]}{hashlib.sha256(rid.encode()).hexdigest()[:8]}"

@@ -37,16 +37,9 @@ from mastodon.errors import (
     MastodonUnauthorizedError,
 )
 
-from generator.syndication.base import (
-    REQUEST_TIMEOUT,
-    Adapter,
-    AuthError,
-    Progress,
-    Rejected,
-    Remote,
-    Transient,
-)
+from generator.syndication.base import REQUEST_TIMEOUT, Adapter
 from generator.syndication.compose import MASTODON_URL_LENGTH, Message, Rules, mastodon_length
+from generator.syndication.errors import AuthError, Progress, Rejected, Remote, Transient
 from generator.syndication.pictures import JPEG_PNG_GIF, fit
 
 T = TypeVar("T")

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.config import Blog, load_project
 from generator.exceptions import SyndicationError
-from generator.networks import NETWORKS
+from generator.inputs.config import Blog, load_project
+from generator.inputs.networks import NETWORKS
 from generator.syndication import listening
 from generator.syndication.base import SESSIONS_DIR
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import nh3
 
-from generator.networks import NETWORKS
+from generator.inputs.networks import NETWORKS
 from generator.syndication import listening
 
 #: The counts in the order a sentence names them, with their singular and plural words.

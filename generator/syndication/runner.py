@@ -27,27 +27,16 @@ from zoneinfo import ZoneInfo
 
 import requests
 
-from generator import posts as posts_module
-from generator.blogs import BLOGS_URL_PATH, blog_url, post_path
-from generator.config import Blog, Project, load_project
 from generator.exceptions import SyndicationError
-from generator.networks import NETWORKS, profile_url
+from generator.inputs import posts as posts_module
+from generator.inputs.config import Blog, Project, load_project
+from generator.inputs.networks import NETWORKS, profile_url
+from generator.inputs.urls import BLOGS_URL_PATH, blog_url, post_path, site_url_for
 from generator.syndication import adapter_class, ledger
 from generator.syndication import again as again_module
-from generator.syndication.base import (
-    SESSIONS_DIR,
-    Adapter,
-    AuthError,
-    CannotCheck,
-    Context,
-    Duplicate,
-    NetworkError,
-    Rejected,
-    Remote,
-    ledger_error,
-    redact,
-)
+from generator.syndication.base import SESSIONS_DIR, Adapter, Context, ledger_error
 from generator.syndication.compose import Draft, Message
+from generator.syndication.errors import AuthError, CannotCheck, Duplicate, NetworkError, Rejected, Remote, redact
 from generator.syndication.tokens import Token, token_health
 
 log = logging.getLogger("generator.syndication")
@@ -103,10 +92,6 @@ class _RowProgress:
     def save(self, **values: str) -> None:
         self.state.update(values)
         self.book.save_progress(self.key, self.network, values)
-
-
-def default_site_url(project: Project, base_url: str | None) -> str:
-    return (base_url or project.programme.site.url).rstrip("/") + "/"
 
 
 def post_url(site_url: str, blog: Blog, post: posts_module.Post) -> str:
@@ -181,7 +166,7 @@ def run(root: Path, *, blog: str | None = None, network: str | None = None, dry_
         blogs = [again_module.blog_for(project, blogs, again, network)]
     env = os.environ if env is None else env
     now = now or dt.datetime.now(dt.UTC)
-    site_url = default_site_url(project, base_url)
+    site_url = site_url_for(project, base_url)
     state_dir = project.root / SESSIONS_DIR
     report = Report()
     # A dry run writes nothing at all, not even the lock file: two previews, or a preview beside a real
@@ -229,49 +214,12 @@ def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, sit
         report.variables.setdefault(blog.slug, {})[name] = [
             (var, env.get(var, "").strip() != "") for var in adapter.env_names()]
         live = not dry_run and not adapter.missing()
-
-        baseline = book.baseline(name)
-        if baseline is None:
-            # `syndication_since` says where a blog's sharing starts (`councillor new` sets it to when the blog
-            # was made); a network added after a first share starts from the day it is added, rather than
-            # receiving every post since. A blog with no date at all starts now: its back catalogue stays put.
-            baseline = start if start is not None and not already_on else now
-            if start is None or already_on:
-                report.starts.setdefault(blog.slug, {})[name] = baseline
-            # Recorded by every real run, with or without the network's secrets, so a post previewed while
-            # the secret was missing is the post sent once it is set; a dry run only works it out, the same way.
-            if not dry_run:
-                book.set_baseline(name, baseline)
-                book.save()
-        due = []
-        for post in [] if again is not None else live_posts:
-            if post.date < baseline or (start is not None and post.date < start):
-                continue
-            key = book.key_for(post.source(blog.content_dir), post.slug)
-            row = book.row(key, name)
-            if row and row.get("status") in ledger.SETTLED:
-                continue
-            if not deployed(site_dir, blog, post):
-                report.results.append(Result(blog.slug, post.slug, name, "skipped",
-                                             detail="not on the built site yet; it is sent after the next deploy"))
-                continue
-            due.append((key, post))
+        baseline = _baseline(book, blog, name, start if not already_on else None, now, dry_run, report)
         if again is not None:
             due = again_module.due(blog, book, live_posts, again, name, dry_run, site_dir)
-
-        stopped: NetworkError | None = None
-        for key, post in due:
-            if stopped is not None:
-                report.results.append(Result(blog.slug, post.slug, name, "skipped",
-                                             detail=f"not tried: {stopped.message}", fix=stopped.fix))
-                continue
-            share = book.share_number(book.row(key, name))
-            if again is not None and dry_run and (book.row(key, name) or {}).get("status") == ledger.DONE:
-                share += 1  # what --again would make, without starting it
-            draft = draft_for(blog, post, post_url(site_url, blog, post), share, site_url)
-            result, stop = sync(adapter, book, key, post.slug, draft, live, now, dry_run=dry_run)
-            report.results.append(_scrub(result, adapter))
-            stopped = stop
+        else:
+            due = _due_posts(book, blog, name, live_posts, baseline, start, site_dir, report)
+        stopped = _send_each(adapter, book, blog, due, site_url, live, now, dry_run, again, report)
         if live and stopped is None:
             token = token_health(adapter, now)
             if token is not None:
@@ -281,10 +229,74 @@ def _run_blog(project: Project, blog: Blog, only: str | None, dry_run: bool, sit
             book.save()
 
 
+def _baseline(book: ledger.Ledger, blog: Blog, name: str, start: dt.datetime | None, now: dt.datetime,
+              dry_run: bool, report: Report) -> dt.datetime:
+    """The time from which posts are shared to ``name``. ``start`` is None when another network was on first."""
+    baseline = book.baseline(name)
+    if baseline is not None:
+        return baseline
+    # `syndication_since` says where a blog's sharing starts (`councillor new` sets it to when the blog
+    # was made); a network added after a first share starts from the day it is added, rather than
+    # receiving every post since. A blog with no date at all starts now: its back catalogue stays put.
+    baseline = start if start is not None else now
+    if start is None:
+        report.starts.setdefault(blog.slug, {})[name] = baseline
+    # Recorded by every real run, with or without the network's secrets, so a post previewed while
+    # the secret was missing is the post sent once it is set; a dry run only works it out, the same way.
+    if not dry_run:
+        book.set_baseline(name, baseline)
+        book.save()
+    return baseline
+
+
+def _due_posts(book: ledger.Ledger, blog: Blog, name: str, live_posts: list[posts_module.Post],
+               baseline: dt.datetime, start: dt.datetime | None, site_dir: Path,
+               report: Report) -> list[tuple[str, posts_module.Post]]:
+    """The posts not yet settled on ``name`` whose pages are on the deployed site."""
+    due = []
+    for post in live_posts:
+        if post.date < baseline or (start is not None and post.date < start):
+            continue
+        key = book.key_for(post.source(blog.content_dir), post.slug)
+        row = book.row(key, name)
+        if row and row.get("status") in ledger.SETTLED:
+            continue
+        if not deployed(site_dir, blog, post):
+            report.results.append(Result(blog.slug, post.slug, name, "skipped",
+                                         detail="not on the built site yet; it is sent after the next deploy"))
+            continue
+        due.append((key, post))
+    return due
+
+
+def _send_each(adapter: Adapter, book: ledger.Ledger, blog: Blog, due: list[tuple[str, posts_module.Post]],
+               site_url: str, live: bool, now: dt.datetime, dry_run: bool, again: str | None,
+               report: Report) -> NetworkError | None:
+    """Send each due post; after a token problem the rest are not tried. Returns that problem, if any."""
+    stopped: NetworkError | None = None
+    for key, post in due:
+        if stopped is not None:
+            report.results.append(Result(blog.slug, post.slug, adapter.name, "skipped",
+                                         detail=f"not tried: {stopped.message}", fix=stopped.fix))
+            continue
+        share = book.share_number(book.row(key, adapter.name))
+        if again is not None and dry_run and (book.row(key, adapter.name) or {}).get("status") == ledger.DONE:
+            share += 1  # what --again would make, without starting it
+        draft = draft_for(blog, post, post_url(site_url, blog, post), share, site_url)
+        result, stop = sync(adapter, book, key, post.slug, draft, live, now, dry_run=dry_run)
+        report.results.append(_scrub(result, adapter))
+        stopped = stop
+    return stopped
+
+
 def sync(adapter: Adapter, book: ledger.Ledger, key: str, slug: str, draft: Draft, live: bool,
          now: dt.datetime, *, dry_run: bool = False) -> tuple[Result, NetworkError | None]:
     """Send one post to one network exactly once. Returns its result and, if the network should not be tried
-    again this run (a token problem), the error that stopped it. A dry run changes nothing in the ledger."""
+    again this run (a token problem), the error that stopped it. A dry run changes nothing in the ledger.
+
+    One function on purpose: the order of the ledger's writes around the network's answer (pending before
+    sending, done or error after, a look before sending again when unsure) is what makes a post go out
+    exactly once, and it reads top to bottom."""
     name, blog = adapter.name, adapter.context.blog_slug
     row = book.row(key, name) or {}
     status = row.get("status")
@@ -382,47 +394,3 @@ def _scrub(result: Result, adapter: Adapter) -> Result:
                   detail=redact(result.detail, secrets), fix=redact(result.fix, secrets))
 
 
-STATUS_WORDS = {"sent": "sent", "found": "already there", "preview": "would send", "error": "FAILED",
-                "skipped": "skipped"}
-
-
-def describe(report: Report, dry_run: bool) -> str:
-    """The report as a councillor or web officer reads it: per blog, per post and network, then what to set."""
-    lines: list[str] = []
-    by_blog: dict[str, list[Result]] = {}
-    for result in report.results:
-        by_blog.setdefault(result.blog, []).append(result)
-    for slug in sorted(set(by_blog) | set(report.variables) | set(report.by_hand)):
-        lines.append(f"== {slug}")
-        for r in by_blog.get(slug, []):
-            label = NETWORKS[r.network].label
-            where = f": {r.post}" if r.post else ""
-            line = f"  {label}{where}: {STATUS_WORDS.get(r.status, r.status)}"
-            if r.remote_url:
-                line += f" ({r.remote_url})"
-            if r.detail:
-                line += f" - {r.detail}"
-            lines.append(line)
-            if r.fix:
-                lines.append(f"      fix: {r.fix}")
-            if r.text is not None and r.status in ("preview", "error"):
-                lines.extend("      | " + t for t in r.text.splitlines())
-        for network, when in report.starts.get(slug, {}).items():
-            lines.append(f"  {NETWORKS[network].label}: sharing {'would start' if dry_run else 'starts'} "
-                         f"{when:%-d %B %Y %H:%M}; earlier posts are not shared there")
-        if not by_blog.get(slug) and report.variables.get(slug):
-            lines.append("  nothing new to send")
-        if report.by_hand.get(slug):
-            lines.append(f"  shared by hand from councillors/{slug}/share-kit/: {', '.join(report.by_hand[slug])}")
-        for network, token in report.tokens.get(slug, {}).items():
-            lines.append("  " + token.describe(NETWORKS[network].label))
-            if token.attention and token.fix:
-                lines.append(f"      fix: {token.fix}")
-        for network, names in report.variables.get(slug, {}).items():
-            missing = [n for n, present in names if not present]
-            label = NETWORKS[network].label
-            if missing:
-                lines.append(f"  {label} is previewed only until these are set: {', '.join(missing)}")
-            elif dry_run:
-                lines.append(f"  {label} credentials: {', '.join(n for n, _ in names)} (all set)")
-    return "\n".join(lines)

@@ -24,9 +24,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from generator import posts as posts_module
-from generator.config import Blog, Project
-from generator.networks import NETWORKS
+from generator.exceptions import ConfigError, Problem
+from generator.inputs import posts as posts_module
+from generator.inputs.config import Blog, Project, load_project
+from generator.inputs.networks import NETWORKS
+from generator.inputs.urls import blog_url, post_path
+from generator.syndication import ledger
 from generator.syndication.compose import (
     Draft,
     Rules,
@@ -122,7 +125,6 @@ def text_rows(text: str) -> int:
 
 def context(project: Project, blog: Blog, site_url: str, now: dt.datetime | None = None) -> dict[str, Any] | None:
     """What the share kit page shows, or None when the councillor shares nowhere by hand."""
-    from generator.blogs import blog_url, post_path
 
     networks = share_networks(blog)
     if not networks:
@@ -161,10 +163,6 @@ def record_hand_share(root: Path, blog_slug: str, post_ref: str, network: str, u
                       now: dt.datetime | None = None) -> str:
     """Record in the ledger that a post was shared by hand, so the check, the footprint report
     and the post's "Also on …" links count it like an automatic share. Returns the post's title."""
-    from generator.blogs import blog_url, post_path
-    from generator.config import load_project
-    from generator.exceptions import ConfigError, Problem
-    from generator.syndication import ledger
 
     project = load_project(root)
     blog = project.blog(blog_slug)

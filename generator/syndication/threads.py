@@ -33,10 +33,12 @@ import logging
 from typing import ClassVar
 
 import requests
+from PIL import Image
 
 from generator.syndication import graph
-from generator.syndication.base import Adapter, Progress, Rejected, Remote, TokenHealth, Transient
+from generator.syndication.base import Adapter
 from generator.syndication.compose import Message, threads_length
+from generator.syndication.errors import Progress, Remote, TokenHealth
 from generator.syndication.pictures import JPEG_PNG, Picture, fit
 
 log = logging.getLogger("generator.syndication")
@@ -67,27 +69,14 @@ class ThreadsAdapter(Adapter):
         return {"Authorization": f"Bearer {self.credential('TOKEN')}"}
 
     def send(self, message: Message, progress: Progress) -> Remote:
-        user = self.credential("USER_ID")
-        container = progress.state.get("container")
-        if not container:
-            picture = self._picture(message)
-            if picture is not None:
-                data = {"media_type": "IMAGE", "image_url": message.card.image_url or "", "text": message.text}
-                if picture.alt:
-                    data["alt_text"] = picture.alt
-            else:
-                data = {"media_type": "TEXT", "text": message.text, "link_attachment": message.url}
-            made = self.request("POST", f"{self.base()}/{user}/threads", headers=self._auth(), data=data)
-            container = str(made.json().get("id") or "")
-            if not container:
-                raise Rejected(f"Threads answered without a container id: {made.text[:200]}")
-            progress.save(container=container)
-        published = self.request("POST", f"{self.base()}/{user}/threads_publish", headers=self._auth(),
-                                 data={"creation_id": container})
-        media = str(published.json().get("id") or "")
-        if not media:
-            raise Transient(f"Threads has not published the post yet: {published.text[:200]}")
-        return Remote(media, graph.permalink(self, media))
+        picture = self._picture(message)
+        if picture is not None:
+            data = {"media_type": "IMAGE", "image_url": message.card.image_url or "", "text": message.text}
+            if picture.alt:
+                data["alt_text"] = picture.alt
+        else:
+            data = {"media_type": "TEXT", "text": message.text, "link_attachment": message.url}
+        return graph.publish_container(self, progress, "Threads", "threads", data)
 
     @staticmethod
     def _picture(message: Message) -> Picture | None:
@@ -102,8 +91,6 @@ class ThreadsAdapter(Adapter):
             log.warning("Threads: only a smaller copy of %s would fit, and Threads fetches the published one; "
                         "the post goes without the picture", picture.name)
             return None
-        from PIL import Image
-
         with Image.open(message.card.image) as opened:  # type: ignore[arg-type]
             width, height = opened.size
         return picture if max(width, height) / max(1, min(width, height)) <= MAX_ASPECT else None

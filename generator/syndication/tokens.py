@@ -12,10 +12,11 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from generator.config import Project
-from generator.networks import NETWORKS
+from generator.inputs.config import Project
+from generator.inputs.networks import NETWORKS
 from generator.syndication import adapter_class
-from generator.syndication.base import TOKEN_WARNING_DAYS, Adapter, Context, NetworkError, redact
+from generator.syndication.base import Adapter, Context
+from generator.syndication.errors import TOKEN_WARNING_DAYS, NetworkError, redact
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ def _stand_in() -> types.ModuleType:
 def parse_tweet_function() -> Callable[[str], Any]:
     """twitter-text's ``parse_tweet``, importing the library on first use."""
     if "twitter_text" in sys.modules:
+        # lazy, here and below: see x_length in generator.syndication.compose.
         from twitter_text import parse_tweet
 
         return parse_tweet
@@ -49,6 +50,7 @@ def parse_tweet_function() -> Callable[[str], Any]:
         if ours:
             sys.modules["pkg_resources"] = _stand_in()
         try:
+            # lazy: as above.
             from twitter_text import parse_tweet
         finally:
             if ours:

@@ -27,8 +27,9 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import requests
 
-from generator.syndication.base import Adapter, AuthError, Duplicate, Progress, Rejected, Remote
+from generator.syndication.base import Adapter
 from generator.syndication.compose import Message, x_length
+from generator.syndication.errors import AuthError, Duplicate, Progress, Rejected, Remote
 
 API_BASE = "https://api.x.com"
 #: Recent posts searched when reconciling.

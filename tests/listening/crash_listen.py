@@ -23,6 +23,6 @@ def _die_on_second(self, remote_id, remote_url):  # type: ignore[no-untyped-def]
 
 listen_mastodon.MastodonListener.read_post = _die_on_second  # type: ignore[method-assign]
 
-from generator.cli import main  # noqa: E402 - after the patch, as the command would import it
+from generator.commands import main  # noqa: E402 - after the patch, as the command would import it
 
 main(sys.argv[1:])

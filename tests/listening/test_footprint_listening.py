@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from generator.config import load_project
+from generator.inputs.config import load_project
 from generator.syndication import listening
 from tests.conftest import REPO, copy_example, run_cli
 

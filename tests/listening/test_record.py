@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from generator import cache
-from generator.config import load_project
+from generator.build import cache
+from generator.inputs.config import load_project
 from generator.syndication import listening, responses
 from tests.conftest import run_cli
 from tests.syndication.conftest import make_programme

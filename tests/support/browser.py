@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -58,9 +59,22 @@ class Visit:
         return {h for h in hosts if h not in {"127.0.0.1", "localhost"}}
 
 
+#: The contexts ``open_page`` made for the running test; ``close_pages`` ends them after it (tests/conftest.py),
+#: so a long run never piles up Chromium's renderers until the browser gives out.
+_contexts: list = []
+
+
+def close_pages() -> None:
+    while _contexts:
+        # A context the test closed itself, or a browser already gone, needs no closing.
+        with contextlib.suppress(Exception):
+            _contexts.pop().close()
+
+
 def open_page(browser: Browser, url: str, viewport: dict | None = None) -> Visit:
     """Open ``url``, recording every request and blocking any to another host."""
     context = browser.new_context(viewport=viewport or DESKTOP)
+    _contexts.append(context)
     context.add_init_script(CSP_WATCH_JS)
     page = context.new_page()
     visit = Visit(page)

@@ -80,7 +80,7 @@ class Programme:
 
     def deploy(self) -> None:
         """Stand in for a build and deploy: a page for every published, dated-in-the-past post."""
-        from generator.posts import read_all
+        from generator.inputs.posts import read_all
 
         site = self.root / "site" / "councillors" / self.slug
         posts, problems = read_all(self.blog / "content")

@@ -17,6 +17,6 @@ def _die(*args: object, **kwargs: object) -> None:
 
 ledger.Ledger.mark_done = _die  # type: ignore[method-assign]
 
-from generator.cli import main  # noqa: E402 - after the patch, as the command would import it
+from generator.commands import main  # noqa: E402 - after the patch, as the command would import it
 
 main(sys.argv[1:])

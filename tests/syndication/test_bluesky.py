@@ -33,9 +33,10 @@ from atproto import Client
 from atproto_client.request import Request
 from PIL import Image
 
-from generator.syndication import base, bluesky
+from generator.syndication import base, bluesky, bluesky_records
 from generator.syndication.compose import BLUESKY_MAX_BYTES, BLUESKY_MAX_GRAPHEMES, ELLIPSIS, bluesky_display
-from generator.syndication.runner import describe, run
+from generator.syndication.run_report import describe
+from generator.syndication.runner import run
 from tests.conftest import REPO, run_cli
 from tests.support.helpers import Sleeps
 from tests.syndication.conftest import make_programme
@@ -346,7 +347,7 @@ def test_each_due_post_goes_out_once_with_its_link_facet_card_and_picture(progra
         record, row = posted[url], rows[slug]
         value = record["value"]
         rkey = record["uri"].rsplit("/", 1)[1]
-        assert rkey == bluesky.record_key(url)
+        assert rkey == bluesky_records.record_key(url)
         assert row["status"] == "done" and row["remote_id"] == record["uri"]
         assert row["remote_url"] == f"https://bsky.app/profile/{account.handle}/post/{rkey}"
         assert "progress" not in row
@@ -409,7 +410,7 @@ def test_long_text_override_text_and_awkward_pictures(tmp_path, account, pds, lo
     images = programme.blog / "content" / "images"
     noise = random.Random(7).randbytes(1400 * 1400 * 3)
     Image.frombytes("RGB", (1400, 1400), noise).save(images / "big.png")
-    assert (images / "big.png").stat().st_size > bluesky.THUMB_MAX_BYTES
+    assert (images / "big.png").stat().st_size > bluesky_records.THUMB_MAX_BYTES
     (images / "plan.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
     programme.build()
 
@@ -428,7 +429,7 @@ def test_long_text_override_text_and_awkward_pictures(tmp_path, account, pds, lo
     assert source.startswith(kept) and source[len(kept)] in " ;,!"  # cut between words
     check_facets(long, long_url)
     thumb = long["embed"]["external"]["thumb"]
-    assert thumb["mimeType"] == "image/jpeg" and thumb["size"] <= bluesky.THUMB_MAX_BYTES
+    assert thumb["mimeType"] == "image/jpeg" and thumb["size"] <= bluesky_records.THUMB_MAX_BYTES
     with Image.open(__import__("io").BytesIO(blob(pds, account.did, thumb["ref"]["$link"]))) as shrunk:
         assert shrunk.format == "JPEG" and max(shrunk.size) <= 1400
 
@@ -667,8 +668,8 @@ def test_record_keys_are_valid_stable_tids_from_the_post_address():
     from tests.syndication.pds.test_pds_write_semantics import deterministic_tid as findings_tid
 
     url = f"{SITE}2026/10/bin-collections-change-in-march/"
-    key = bluesky.record_key(url)
-    assert key == bluesky.record_key(url) != bluesky.record_key(f"{SITE}2026/10/flood-wardens-wanted/")
+    key = bluesky_records.record_key(url)
+    assert key == bluesky_records.record_key(url) != bluesky_records.record_key(f"{SITE}2026/10/flood-wardens-wanted/")
     assert key == findings_tid(dt.datetime(2026, 10, 1, tzinfo=dt.UTC), url)  # FINDINGS.md's recipe
     assert regex.fullmatch(r"[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}", key)
     # The time in it is never after the post: the first second of the month in its address.
@@ -676,39 +677,39 @@ def test_record_keys_are_valid_stable_tids_from_the_post_address():
     for char in key:
         micros = micros * 32 + "234567abcdefghijklmnopqrstuvwxyz".index(char)
     assert dt.datetime.fromtimestamp((micros >> 10) // 1_000_000, dt.UTC) == dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
-    assert regex.fullmatch(r"[2-7a-z]{13}", bluesky.record_key("https://example.org/about/"))
+    assert regex.fullmatch(r"[2-7a-z]{13}", bluesky_records.record_key("https://example.org/about/"))
 
 
 def test_waits_are_read_from_retry_after_or_ratelimit_reset():
     now = 1_790_000_000.0
-    assert bluesky.wait_from({"Retry-After": "12"}, now) == 12.0
-    assert bluesky.wait_from({"retry-after": "Thu, 01 Jan 2026 00:00:30 GMT"},
+    assert bluesky_records.wait_from({"Retry-After": "12"}, now) == 12.0
+    assert bluesky_records.wait_from({"retry-after": "Thu, 01 Jan 2026 00:00:30 GMT"},
                              dt.datetime(2026, 1, 1, tzinfo=dt.UTC).timestamp()) == 30.0
-    assert bluesky.wait_from({"ratelimit-reset": str(int(now) + 90)}, now) == 90.0
-    assert bluesky.wait_from({"ratelimit-reset": str(int(now) - 5)}, now) == 0.0
-    assert bluesky.wait_from({}, now) is None
+    assert bluesky_records.wait_from({"ratelimit-reset": str(int(now) + 90)}, now) == 90.0
+    assert bluesky_records.wait_from({"ratelimit-reset": str(int(now) - 5)}, now) == 0.0
+    assert bluesky_records.wait_from({}, now) is None
 
 
 def test_card_pictures_fit_under_a_megabyte_or_are_left_out(tmp_path, logs):
     small = tmp_path / "small.png"
     Image.new("RGB", (40, 20), "teal").save(small)
-    assert bluesky.card_picture(small) == (small.read_bytes(), "image/png")
+    assert bluesky_records.card_picture(small) == (small.read_bytes(), "image/png")
 
     big = tmp_path / "big.png"
     Image.frombytes("RGB", (1500, 1500), random.Random(3).randbytes(1500 * 1500 * 3)).save(big)
-    data, mime = bluesky.card_picture(big) or (b"", "")
-    assert mime == "image/jpeg" and 0 < len(data) <= bluesky.THUMB_MAX_BYTES
+    data, mime = bluesky_records.card_picture(big) or (b"", "")
+    assert mime == "image/jpeg" and 0 < len(data) <= bluesky_records.THUMB_MAX_BYTES
 
     see_through = tmp_path / "logo.tiff"  # a type the card cannot take as it is
     Image.new("RGBA", (30, 30), (255, 0, 0, 0)).save(see_through)
-    assert bluesky.card_picture(see_through)[1] == "image/jpeg"
+    assert bluesky_records.card_picture(see_through)[1] == "image/jpeg"
 
     svg = tmp_path / "plan.svg"
     svg.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(small.read_bytes()[:60])  # small enough to send as it is, but cut short
-    assert bluesky.card_picture(svg) is None and bluesky.card_picture(broken) is None
-    assert bluesky.card_picture(tmp_path / "missing.png") is None
+    assert bluesky_records.card_picture(svg) is None and bluesky_records.card_picture(broken) is None
+    assert bluesky_records.card_picture(tmp_path / "missing.png") is None
     assert any("plan.svg is an SVG" in line for line in logs)
     assert any("broken.jpg could not be read" in line for line in logs)
     assert any("missing.png is missing" in line for line in logs)

@@ -17,7 +17,8 @@ import requests
 
 from generator.syndication import ledger
 from generator.syndication.compose import x_length
-from generator.syndication.runner import describe, run
+from generator.syndication.run_report import describe
+from generator.syndication.runner import run
 from tests.support.helpers import Sleeps
 from tests.syndication import payloads as P
 from tests.syndication.conftest import SENTINEL, make_programme

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.config import Councillor
-from generator.yamlfile import load
+from generator.inputs.config import Councillor
+from generator.inputs.yamlfile import load
 from tests.conftest import REPO, copy_example, run_cli
 from tests.syndication.conftest import SENTINEL, mastodon_env, snapshot, statuses
 
@@ -99,9 +99,9 @@ def test_new_post_build_syndicate_shares_the_first_posts_exactly_once(tmp_path, 
 def test_a_dry_run_of_the_example_changes_no_file(tmp_path):
     root = copy_example(tmp_path / "programme")
     # Stand in for a deployed site: a page at every post's address.
-    from generator.blogs import BLOGS_URL_PATH, post_path
-    from generator.config import load_project
-    from generator.posts import read_all
+    from generator.inputs.config import load_project
+    from generator.inputs.posts import read_all
+    from generator.inputs.urls import BLOGS_URL_PATH, post_path
 
     project = load_project(root)
     for blog in project.blogs:

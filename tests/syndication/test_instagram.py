@@ -56,8 +56,8 @@ def test_a_post_with_a_picture_is_published_with_a_caption_that_says_where_the_p
     data = json.loads(programme.ledger.read_text())
     rows = {e["slug"]: e["networks"]["instagram"] for e in data["posts"].values()}
     assert rows[DUE[1]]["status"] == "declined" and "remote_url" not in rows[DUE[1]]
-    from generator.check import ledger_shares
-    from generator.config import load_project
+    from generator.inputs.config import load_project
+    from generator.steps.check import ledger_shares
 
     blog = load_project(programme.root).blog("amira-patel")
     assert [s.post for s in ledger_shares(blog) if s.network == "instagram"] == [DUE[0]]  # a decline is no share

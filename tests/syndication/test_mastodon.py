@@ -13,7 +13,8 @@ import pytest
 
 from generator.exceptions import SyndicationError
 from generator.syndication import base, ledger, mastodon
-from generator.syndication.runner import describe, run
+from generator.syndication.run_report import describe
+from generator.syndication.runner import run
 from tests.support.helpers import Sleeps
 from tests.syndication.conftest import DUE, SENTINEL, fault, mastodon_env, snapshot, statuses
 

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from generator.syndication.runner import describe, run
+from generator.syndication.run_report import describe
+from generator.syndication.runner import run
 from tests.conftest import run_cli
 from tests.support.helpers import Sleeps
 from tests.syndication import payloads as P

@@ -75,5 +75,25 @@ def test_an_hour_with_nothing_due_stops_after_the_quick_check():
     assert all(s["if"] == "steps.due.outputs.due != 'false'" for s in skipped)
     assert jobs["build"]["outputs"]["built"] == "${{ steps.due.outputs.due != 'false' }}"
     assert jobs["deploy"]["if"] == "needs.build.outputs.built == 'true'"
-    # Sharing (and so any sign-in) waits for a deploy: with no deploy, no network is contacted.
-    assert "deploy" in jobs["syndicate"]["needs"] and "if" not in jobs["syndicate"]
+    # Sharing waits for a deploy: an hour with no deploy contacts no network. Only the six-hourly
+    # listening run goes on without one, to read replies (the sharing steps stay skipped).
+    syndicate = jobs["syndicate"]
+    assert "deploy" in syndicate["needs"]
+    assert syndicate["if"].split() == ["always()", "&&", "needs.build.result", "==", "'success'", "&&",
+                                       "(needs.deploy.result", "==", "'success'", "||", "github.event.schedule",
+                                       "==", "'47", "*/6", "*", "*", "*')"]
+    sharing = [s for s in syndicate["steps"] if s.get("id") == "share" or "download-artifact" in s.get("uses", "")
+               or "artifact.tar" in s.get("run", "")]
+    assert len(sharing) == 3 and all(s["if"] == "needs.deploy.result == 'success'" for s in sharing)
+    listen = next(s for s in syndicate["steps"] if s.get("name") == "Listen for replies")
+    assert "47 */6 * * *" in listen["if"], "the listening run listens; an hourly one never does"
+
+
+def test_the_build_cache_is_saved_only_after_a_build():
+    """A quiet hour restores the cache to answer 'anything due?' and has nothing new to save."""
+    steps = load()["jobs"]["build"]["steps"]
+    uses = [s.get("uses", "").split("@")[0] for s in steps]
+    assert "actions/cache" not in uses
+    restore, save = steps[uses.index("actions/cache/restore")], steps[uses.index("actions/cache/save")]
+    assert uses.index("actions/cache/restore") < [s.get("id") for s in steps].index("due")
+    assert save["if"] == "steps.site.outcome == 'success'" and save["with"]["key"] == restore["with"]["key"]

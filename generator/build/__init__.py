@@ -1,0 +1,380 @@
+"""The build, top to bottom: settings -> checks -> handbook and blogs -> council pages -> writing screen -> publish.
+
+``build()`` is the only place that knows the order of the steps. Each step turns the project
+into the files of one part of the site (``generator.steps``); here each part's inputs are
+hashed to a key (``cache``), a part whose key is unchanged is reused, the rest are built in
+worker processes (``parallel``), and the parts are published into ``site/`` together
+(``publish``), so ``site/`` changes only when the whole build succeeds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import FileSystemBytecodeCache
+
+from generator import memo
+from generator.build import cache, kept_back, parallel, progress, publish
+from generator.exceptions import BuildError, ConfigError, Problem
+from generator.fingerprint import toolkit_fingerprint
+from generator.inputs import news, posts
+from generator.inputs.colours import colour_warnings
+from generator.inputs.config import Blog, Period, Project, load_project, logo_problem
+from generator.inputs.news import Item
+from generator.inputs.urls import site_url_for
+from generator.logs import recorded
+from generator.steps import admin, blog_checks, check, council, words
+
+log = logging.getLogger("generator")
+
+SITE_DIR = "site"
+WORK_DIR = ".build-cache"
+#: The steps the workers run, by name: a worker imports a step (and Pelican or MkDocs with it)
+#: only when it has one to run.
+HANDBOOK_STEP = "generator.steps.handbook:build_handbook"
+BLOG_STEP = "generator.steps.blogs:build_blog"
+#: Up to this many posts new to the footprint's word count, the main process counts them
+#: while the workers build the blogs; with more, the council pages wait for the blog build,
+#: which renders every post anyway and passes on the counts (``generator.steps.words``).
+COUNT_WHILE_BUILDING = 50
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    site_dir: Path
+    site_url: str
+    pages: int
+    #: With --keep-going: the blogs (and the council pages) that did not build, published as they last built.
+    kept_back: list[kept_back.KeptBack] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """What one build works from: the project, where things go, and each part's key."""
+
+    project: Project
+    site_dir: Path
+    site_url: str
+    strict: bool
+    day: dt.date | None
+    now: dt.datetime
+    kept: cache.PartCache
+    inputs: cache.Inputs
+    keys: dict[str, str]
+    labels: dict[str, str]
+    #: When each rebuilt blog's output next changes by itself (posts dated in the future...).
+    pending: dict[str, tuple[dt.datetime, ...]] = field(default_factory=dict)
+    #: With --keep-going: each kept-back blog's part, with the key of the inputs that did not build
+    #: (its key in ``keys`` is then the published version's; it has none when it is left out).
+    held: dict[str, str] = field(default_factory=dict)
+    kept_back: list[kept_back.KeptBack] = field(default_factory=list)
+
+    @property
+    def work_dir(self) -> Path:
+        return self.kept.root.parent
+
+    @property
+    def record(self) -> Path:
+        return self.work_dir / "site.json"
+
+    def fresh(self, part: str) -> bool:
+        return self.kept.fresh(part, self.keys[part], self.now)
+
+
+def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
+          strict: bool = False, day: dt.date | None = None, jobs: int | None = None,
+          keep_going: bool = False) -> BuildResult:
+    """Build the whole site for the programme in ``root``; ``site/`` changes only on success.
+
+    ``day`` is the date the council pages treat as today (default: today), e.g. to see the
+    hub as it will be in the pre-election period. ``jobs`` is how many processes build the
+    blogs and the handbook (default: one per core; 1 builds everything in this process).
+
+    A part (the handbook, a blog, the council pages) whose inputs have not changed since it
+    was last built is reused from ``.build-cache`` (see ``generator.build.cache``), and only the
+    parts that changed are replaced in ``site/``.
+
+    ``keep_going``: a blog with a problem does not stop the build; it is published as it last
+    built (``generator.build.kept_back``) and listed in the result, and the council pages leave
+    out its posts that its published version lacks. A problem in the council pages' own files
+    keeps them back in the same way. Any other problem still stops the build.
+    """
+    plan = _plan(load_project(root), site_dir, base_url, strict, day)
+    stale = [part for part in plan.keys if not plan.fresh(part)]
+    plan.keys[cache.ADMIN_PART] = plan.inputs.admin()
+    admin_fresh = plan.fresh(cache.ADMIN_PART)
+    log.debug("To build: %s", ", ".join(stale) or "nothing")
+    if not stale and admin_fresh and (files := _unchanged_site(plan)) is not None:
+        return BuildResult(site_dir=plan.site_dir, site_url=plan.site_url, pages=_pages(files))
+
+    plan.kept.forget([*plan.keys, cache.COUNCIL_PART])
+    if keep_going:
+        failed = kept_back.check(plan.project, _blogs_in(plan.project, stale))
+        kept_back.keep_back(plan, failed)
+        stale = [part for part in stale if part not in failed]
+    with _strict_warnings(strict) as warnings:
+        council_pages = _CouncilPages(plan, stale, keep=lambda: not (strict and warnings), keep_going=keep_going)
+        # Before the workers start, so that they inherit what the last build read (with fork).
+        memo.load(plan.work_dir, toolkit_fingerprint())
+        late: dict[str, list[Problem]] = {}
+        _build_parts(plan, stale, jobs, meanwhile=council_pages.check_then_build,
+                     failed=late if keep_going else None)
+        kept_back.keep_back(plan, late)
+        # The pages were built while the blogs were: again, if a blog has since been kept back.
+        council_pages.build_if_waiting(again=bool(late))
+        if not admin_fresh:
+            _build_admin(plan)
+        council_pages.report()
+    written = _publish(plan)
+    memo.save(plan.work_dir, toolkit_fingerprint())
+    log.debug("Built %d files into %s for %s", len(written), plan.site_dir, plan.site_url)
+    kept = sorted(plan.kept_back, key=lambda k: k.blog.slug if k.blog else "")
+    return BuildResult(site_dir=plan.site_dir, site_url=plan.site_url, pages=_pages(written), kept_back=kept)
+
+
+def due(root: Path, base_url: str | None = None, day: dt.date | None = None) -> list[str]:
+    """The parts a build would make again now (none: the last build is still the site to publish).
+
+    The same test the build makes before reusing a part: its inputs' key, and any post, page or
+    council item dated after the last build that has since fallen due. It reads only the files'
+    bytes and the build cache, so a scheduled run can stop after it when nothing is due.
+    """
+    plan = _plan(load_project(root), None, base_url, False, day)
+    plan.keys[cache.COUNCIL_PART] = plan.inputs.council(_blog_states(plan))
+    return [plan.labels[part] for part in plan.keys if not plan.fresh(part)]
+
+
+def validate(project: Project, council_held: bool = False) -> None:
+    """Check everything a build reads before building anything.
+
+    ``council_held``: the council pages are kept back (--keep-going), so their own files' problems are known."""
+    problems: list[Problem] = blog_checks.validate(project) + council.validate(project)
+    if council_held:
+        problems = [p for p in problems if not kept_back.council_owned(p, project.root)]
+    for warning in colour_warnings(project.programme.branding):
+        log.warning("%s", warning)
+    if logo := logo_problem(project.root, project.programme.branding):
+        problems.append(logo)
+    if problems:
+        raise ConfigError(problems)
+
+
+def _plan(project: Project, site_dir: Path | None, base_url: str | None, strict: bool, day: dt.date | None) -> Plan:
+    """Each part's key: the handbook's and every blog's (the council pages' waits on the blogs)."""
+    site_url = site_url_for(project, base_url)
+    now = dt.datetime.now(dt.UTC)
+    inputs = cache.Inputs(project, site_url, strict, now, day)
+    keys = {cache.HANDBOOK_PART: inputs.handbook(), **{cache.blog_part(b): inputs.blog(b) for b in project.blogs}}
+    labels = {cache.HANDBOOK_PART: "the handbook", cache.COUNCIL_PART: "the council pages",
+              cache.ADMIN_PART: "the writing screen",
+              **{cache.blog_part(b): f"the blog in {b.folder.relative_to(project.root)}" for b in project.blogs}}
+    return Plan(project, (site_dir or project.root / SITE_DIR).resolve(), site_url, strict, day, now,
+                cache.PartCache(project.root / WORK_DIR), inputs, keys, labels)
+
+
+def _unchanged_site(plan: Plan) -> dict[str, str] | None:
+    """The published files, if no part needs building and ``site/`` is still what the last build wrote."""
+    plan.keys[cache.COUNCIL_PART] = plan.inputs.council(_blog_states(plan))
+    files = publish.unchanged(_by_label(plan), plan.site_dir, plan.record)
+    if files is None or not plan.fresh(cache.COUNCIL_PART):
+        return None
+    log.info("Nothing changed since the last build: %s is as it was.", plan.site_dir)
+    if check.in_pre_election(plan.project, check.today(plan.project, plan.day)):
+        log.info(council.pre_election_reminder(plan.project, plan.site_url, plan.day))
+    return files
+
+
+@contextmanager
+def _strict_warnings(strict: bool) -> Iterator[list[logging.LogRecord]]:
+    """In --strict mode a warning from our own steps fails the build, as in MkDocs."""
+    with recorded(log.name, logging.WARNING) as warnings:
+        yield warnings
+    if strict and warnings:
+        raise BuildError(f"{len(warnings)} warning(s) in strict mode; site/ was not changed")
+
+
+def _blogs_in(project: Project, parts: list[str]) -> list[Blog]:
+    return [b for b in project.blogs if cache.blog_part(b) in parts]
+
+
+def _build_parts(plan: Plan, stale: list[str], jobs: int | None, meanwhile: Callable[[], None],
+                 failed: dict[str, list[Problem]] | None = None) -> None:
+    """Build the stale handbook and blogs, in parallel with ``meanwhile``; keep each part as it succeeds.
+
+    ``failed``: with --keep-going, a blog that fails to build is added here rather than stopping the build."""
+    project, blogs = plan.project, {cache.blog_part(b): b for b in plan.project.blogs}
+    work = [parallel.Job(part, HANDBOOK_STEP, plan.kept.new_folder(part)) if part == cache.HANDBOOK_PART else
+            parallel.Job(part, BLOG_STEP, plan.kept.new_folder(part),
+                         {"slug": blogs[part].slug, "work_dir": plan.work_dir})
+            for part in stale]
+    context = parallel.Context(project, plan.site_url, plan.strict,
+                               {name: logging.getLogger(name).level for name in parallel.FORWARDED_LOGGERS})
+    blog_count = sum(1 for job in work if job.part in blogs)
+
+    def summary(seconds: float) -> str:
+        handbook = " and the handbook" if len(work) > blog_count else ""
+        return f"Built {blog_count} of {len(project.blogs)} blogs{handbook} in {seconds:.1f} s"
+
+    def keep(outcome: parallel.Outcome) -> None:
+        memo.learn(outcome.learned)
+        # In --strict mode a part that warned fails the build, so the next build must not reuse it.
+        if outcome.ok and not (plan.strict and outcome.warned()):
+            part = outcome.job.part
+            plan.kept.keep(part, outcome.job.output, cache.Entry(plan.keys[part], plan.pending.get(part, ())))
+
+    def readings(job: parallel.Job) -> dict:
+        # The checks read these posts in this process anyway: read them here first and hand
+        # them to the blog's worker, rather than parse every post twice.
+        if job.part not in blogs:
+            return {}
+        content = blogs[job.part].content_dir
+        return posts.readings(posts.post_files(content) + posts.page_files(content), project.programme.site.timezone)
+
+    with progress.stage("Building blogs and handbook", len(work), summary if work else None) as advance:
+        outcomes = parallel.run(work, context, jobs or parallel.default_jobs(), keep, meanwhile, tick=advance,
+                                readings=readings)
+    for outcome in sorted(outcomes, key=lambda o: stale.index(o.job.part)):
+        outcome.replay_logs()
+    if failed is not None:
+        for outcome in outcomes:
+            if outcome.job.part in blogs and not outcome.ok:
+                failed[outcome.job.part] = outcome.problems or [
+                    Problem(blogs[outcome.job.part].folder, None, outcome.error or "the blog did not build",
+                            "run 'councillor build' on your own machine to see the details")]
+        outcomes = [o for o in outcomes if o.job.part not in failed]
+    parallel.raise_failures(outcomes, stale)
+
+
+class _CouncilPages:
+    """The council pages step, run by the main process while the workers build the blogs."""
+
+    def __init__(self, plan: Plan, stale: list[str], keep: Callable[[], bool], keep_going: bool = False):
+        self.plan, self.keep, self.keep_going = plan, keep, keep_going
+        self.stale_blogs = _blogs_in(plan.project, stale)
+        self.waiting = False
+        self.seconds: list[float] = []
+
+    @property
+    def held(self) -> bool:
+        """Whether the council pages are kept back (--keep-going), at their last good build."""
+        return any(k.blog is None for k in self.plan.kept_back)
+
+    def check_then_build(self) -> None:
+        # A problem found here stops the build before any part the workers made is kept.
+        # A blog whose inputs are unchanged passed these checks when it was last built.
+        plan = self.plan
+        validate(plan.project.model_copy(update={"blogs": self.stale_blogs}), council_held=self.held)
+        zone = plan.project.programme.site.timezone
+        items = _council_items(plan.project)
+        plan.pending.update({cache.blog_part(b): _pending_posts(b, zone, plan.now, items,
+                                                                plan.project.programme.pre_election)
+                             for b in self.stale_blogs})
+        if self.held:
+            return
+        plan.keys[cache.COUNCIL_PART] = plan.inputs.council(_blog_states(plan))
+        if plan.fresh(cache.COUNCIL_PART):
+            return
+        # The council pages read the posts, not the built blogs, so they need not wait for
+        # them, except to reuse the word counts the blog build makes when there are many.
+        bodies = [p.body for b in self.stale_blogs for p in posts.read_all(b.content_dir, zone)[0]]
+        if words.uncounted(bodies) > COUNT_WHILE_BUILDING:
+            self.waiting = True
+        else:
+            self._build()
+
+    def build_if_waiting(self, again: bool = False) -> None:
+        """Build the pages if they waited for the blogs, or ``again`` if they may show what a blog
+        kept back since has not published (they are then reused only if already built so)."""
+        plan = self.plan
+        if again and not self.waiting and not self.held:
+            plan.keys[cache.COUNCIL_PART] = plan.inputs.council(_blog_states(plan))
+            self.waiting = not plan.fresh(cache.COUNCIL_PART)
+        if self.waiting:
+            self._build()
+
+    def _build(self) -> None:
+        plan, start = self.plan, time.perf_counter()
+        output = plan.kept.new_folder(cache.COUNCIL_PART)
+        # Compiled templates are kept with the blogs' (the names differ, so they never mix).
+        templates = plan.work_dir / "templates"
+        templates.mkdir(parents=True, exist_ok=True)
+        # A kept-back blog's posts are shown only where its published version has their pages,
+        # and a blog left out of the site is left out of these pages too.
+        published = {part: plan.kept.folder(part) for part in plan.held if part in plan.keys}
+        shown = plan.project.model_copy(update={"blogs": [
+            b for b in plan.project.blogs if cache.blog_part(b) not in plan.held or cache.blog_part(b) in published]})
+        try:
+            council.build_council_pages(shown, output, plan.site_url, plan.day, FileSystemBytecodeCache(str(templates)),
+                                        {b.slug: published[cache.blog_part(b)] for b in shown.blogs
+                                         if cache.blog_part(b) in published})
+        except ConfigError as error:
+            # With --keep-going, a council item that cannot be read keeps the pages back too.
+            if not self.keep_going or not all(kept_back.council_owned(p, plan.project.root) for p in error.problems):
+                raise
+            kept_back.hold_council(plan, error.problems)
+            return
+        # Council news dated in the future goes live by itself, so the pages are rebuilt then.
+        pending = tuple(sorted(item.date for item in _council_items(plan.project) if item.date > plan.now))
+        if self.keep():
+            plan.kept.keep(cache.COUNCIL_PART, output, cache.Entry(plan.keys[cache.COUNCIL_PART], pending))
+        self.seconds.append(time.perf_counter() - start)
+
+    def report(self) -> None:
+        for seconds in self.seconds:
+            log.info("Built the council pages in %.1f s", seconds)
+
+
+def _council_items(project: Project) -> list[Item]:
+    return news.read_items(project.root, project.programme.site.timezone)[0]
+
+
+def _pending_posts(blog: Blog, timezone: str, now: dt.datetime, items: list[Item],
+                   period: Period | None) -> tuple[dt.datetime, ...]:
+    """When the blog's output changes by itself: posts and pages dated in the future appear, and
+    council news quoted in a post comes out, or is held for the pre-election period."""
+    files = posts.post_files(blog.content_dir) + posts.page_files(blog.content_dir)
+    found = [p for p in (posts.read(path, timezone)[0] for path in files) if p is not None and not p.is_draft]
+    changes = [p.date for p in found if p.date > now] + news.quote_changes(found, items, period, now)
+    return tuple(sorted(set(changes)))
+
+
+def _blog_states(plan: Plan) -> list[tuple[str, str, int]]:
+    """Each blog's key and how many of its posts are still to appear: what the council pages depend on."""
+    states = []
+    for blog in plan.project.blogs:
+        part = cache.blog_part(blog)
+        if part in plan.pending:
+            waiting = len(plan.pending[part])
+        else:
+            entry = plan.kept.entry(part)
+            waiting = len(entry.pending) if entry else 0
+        # A kept-back blog's posts are read from its files and shown as its published version has them.
+        held = plan.held.get(part)
+        states.append((part, f"{held} kept back as {plan.keys.get(part)}" if held else plan.keys[part], waiting))
+    return states
+
+
+def _build_admin(plan: Plan) -> None:
+    output = plan.kept.new_folder(cache.ADMIN_PART)
+    admin.build_admin(plan.project, output, plan.site_url)
+    plan.kept.keep(cache.ADMIN_PART, output, cache.Entry(plan.keys[cache.ADMIN_PART]))
+
+
+def _publish(plan: Plan) -> dict[str, str]:
+    parts = [publish.Part(plan.kept.folder(part), cache.site_folder(part), plan.labels[part]) for part in plan.labels]
+    with progress.stage("Publishing", 0, lambda s: f"Published {plan.site_dir} in {s:.1f} s"):
+        return publish.publish(parts, _by_label(plan), plan.site_dir, plan.record)
+
+
+def _by_label(plan: Plan) -> dict[str, str]:
+    return {plan.labels[part]: key for part, key in plan.keys.items()}
+
+
+def _pages(files: dict[str, str]) -> int:
+    return sum(1 for path in files if path.endswith(".html"))

@@ -1,0 +1,172 @@
+"""Every process-wide memo, in one place, with one ``reset()``.
+
+A build reads each post several times (the checks, the blog, the council pages) and renders
+each body more than once (the blog, the hub, the word counts), and a rebuild after one edit
+should redo the work for that one post only. These tables make that so. They are plain
+module-level data because the build's worker processes inherit them (fork) and send back
+what they learned (``take_learned``); ``generator.build.cache`` keeps them between builds
+(``save``/``load``), checked against the toolkit's fingerprint.
+
+Nothing else in ``generator`` keeps state between calls. A long-lived process that builds
+more than one programme (``councillor serve``, a test) calls ``reset()`` to start clean.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from generator import atomic
+
+T = TypeVar("T")
+
+#: Posts already read, by (file, timezone, hash of its bytes): ``generator.inputs.posts.read``.
+post_readings: dict[tuple[str, str, bytes], Any] = {}
+#: Posts' bodies rendered to HTML by the blog step, by ``text_key``; kept per blog between
+#: builds (``load_rendered``), so a rebuild after one edit renders one post.
+rendered: dict[bytes, str] = {}
+rendered_used: set[bytes] = set()
+#: Texts that ran out of rendering time once in this process: no other step tries them again.
+too_slow: set[bytes] = set()
+#: The council news items posts may quote, with the council's name and pre-election period, by
+#: the programme's folder and its files' times: every post of every blog asks.
+council_items: dict[tuple, Any] = {}
+#: Results of ``remembered`` functions, by function and the hash of the text they were given.
+_remembered: dict[str, dict[bytes, Any]] = {}
+_used: dict[str, set[bytes]] = {}
+_learned: dict[str, dict[bytes, Any]] = {}
+
+MEMO_FILE = "posts.pickle"
+
+
+def reset() -> None:
+    """Forget everything remembered in this process."""
+    post_readings.clear()
+    rendered.clear()
+    rendered_used.clear()
+    too_slow.clear()
+    council_items.clear()
+    for table in (*_remembered.values(), *_used.values()):
+        table.clear()
+    _learned.clear()
+
+
+def text_key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+class Remembered(Generic[T]):
+    """A pure function of one text whose results are remembered by the text's hash,
+    within and between builds (see ``remembered``)."""
+
+    def __init__(self, func: Callable[[str], T]):
+        functools.update_wrapper(self, func)
+        self.func = func
+        self.name = f"{func.__module__}.{func.__qualname__}"
+        self.table = _remembered.setdefault(self.name, {})
+        self.used = _used.setdefault(self.name, set())
+
+    def __call__(self, text: str) -> T:
+        key = text_key(text)
+        if key not in self.table:
+            self._store(key, self.func(text))
+        self.used.add(key)
+        return self.table[key]
+
+    def knows(self, text: str) -> bool:
+        return text_key(text) in self.table
+
+    def note(self, text: str, value: T) -> None:
+        """Record what the function returns for ``text``, found as a by-product of other work."""
+        self._store(text_key(text), value)
+
+    def _store(self, key: bytes, value: T) -> None:
+        self.table[key] = value
+        _learned.setdefault(self.name, {})[key] = value
+
+
+def remembered(func: Callable[[str], T]) -> Remembered[T]:
+    """Remember what a pure function of one text returned, by the text's hash, within and between builds.
+
+    For work done on every post at every build whatever changed, such as counting a post's
+    words for the council's footprint report.
+    """
+    return Remembered(func)
+
+
+def take_learned() -> dict[str, dict[bytes, Any]]:
+    """What this process has newly remembered since last asked: a worker sends it to the main process."""
+    learned = {name: dict(table) for name, table in _learned.items() if table}
+    _learned.clear()
+    return learned
+
+
+def learn(learned: dict[str, dict[bytes, Any]]) -> None:
+    """Take in what a worker remembered (``take_learned``)."""
+    for name, table in learned.items():
+        _remembered.setdefault(name, {}).update(table)
+
+
+def _dump(path: Path, data: Any) -> None:
+    atomic.write_bytes(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _undump(path: Path, fingerprint: str) -> dict[str, Any] | None:
+    try:
+        with open(path, "rb") as f:
+            saved = pickle.load(f)
+        return saved if saved["fingerprint"] == fingerprint else None
+    except Exception:
+        return None  # missing, old or damaged: the work is done again
+
+
+def load(work_dir: Path, fingerprint: str) -> None:
+    """Fill the post readings and the ``remembered`` tables from the last build."""
+    saved = _undump(work_dir / MEMO_FILE, fingerprint)
+    if saved is not None:
+        post_readings.update(saved["posts"])
+        learn(saved["remembered"])
+
+
+def save(work_dir: Path, fingerprint: str) -> None:
+    """Keep what the next build may need: the two newest readings of each post that still exists
+    (an edit and its undo), and the remembered results this build used (all, if it used none)."""
+    readings: dict[tuple[str, str], list[tuple[str, str, bytes]]] = {}
+    for key in post_readings:
+        readings.setdefault(key[:2], []).append(key)
+    entries = {key: post_readings[key] for (path, _), keys in readings.items() if os.path.exists(path)
+               for key in keys[-2:]}
+    post_readings.clear()
+    post_readings.update(entries)
+    _learned.clear()
+    for name, table in _remembered.items():
+        if _used[name]:
+            for key in table.keys() - _used[name]:
+                del table[key]
+            _used[name].clear()
+    _dump(work_dir / MEMO_FILE, {"fingerprint": fingerprint, "posts": entries, "remembered": _remembered})
+
+
+def load_rendered(path: Path, fingerprint: str) -> None:
+    """Start a blog with the bodies it rendered at its last build."""
+    rendered.clear()
+    rendered_used.clear()
+    saved = _undump(path, fingerprint)
+    if saved is not None:
+        rendered.update(saved["rendered"])
+
+
+def save_rendered(path: Path, fingerprint: str) -> None:
+    """Keep the bodies this blog's build used, so edited and deleted posts do not pile up."""
+    _dump(path, {"fingerprint": fingerprint, "rendered": {key: rendered[key] for key in rendered_used}})
+
+
+def forget_rendered() -> None:
+    """A blog's rendered bodies are of no use to the next blog: the worker lets them go."""
+    rendered.clear()
+    rendered_used.clear()
