@@ -224,11 +224,7 @@ def _parse(path: Path, data: bytes, timezone: str) -> tuple[Post | None, list[Pr
     if head is None:
         return None, [Problem(path, 1, "has no front matter",
                               "start the file with a '---' line, 'title:' and 'date:' lines, then '---'")]
-    try:
-        root = yamlfile.parse(head, path, first_line)
-    except yamlfile.YamlSyntaxError as error:
-        return None, [error.problem]
-    meta, problems = yamlfile.validate(FrontMatter, root, path, first_line)
+    meta, problems = yamlfile.load_text(FrontMatter, head, path, first_line)
     if meta is None:
         return None, problems
     body_line = first_line + head.count("\n") + 1
