@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 import typing
 from collections.abc import Iterator, Sequence
@@ -481,6 +482,7 @@ def _unquoted(text: str) -> Any:
     return _scalar(text)
 
 
+@functools.lru_cache(maxsize=1024)  # the same keys, and many of the same values, come back in every post
 def _scalar(text: str) -> Any:
     tag = _RESOLVER.resolve(ScalarNode, text, (True, False)).suffix.removeprefix(_TAG)
     if tag in ("str", "timestamp"):  # dates stay text, as the full parser leaves them (see _Constructor)
