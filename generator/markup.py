@@ -75,18 +75,30 @@ class TooSlow(Exception):
 _too_slow: set[int] = set()
 
 
+#: One Markdown converter per thread and set of extensions, reset after each text: making one
+#: with the posts' extensions takes longer than converting a post.
+_converters = threading.local()
+
+
 def render(text: str, extensions: list | None = None) -> str:
     """``text`` as HTML (not yet cleaned), within the time limit; raises ``TooSlow``."""
     if hash(text) in _too_slow:
         raise TooSlow(f"took longer than {RENDER_SECONDS:.0f} seconds to read")
+    made = _converters.__dict__.setdefault("made", {})
+    key = tuple(extensions or ())
+    md = made.get(key) or made.setdefault(key, markdown.Markdown(extensions=list(key), output_format="html"))
     try:
         with time_limit():
-            return markdown.markdown(text, extensions=extensions or [], output_format="html")
+            return md.convert(text)
     except RecursionError:
+        made.pop(key, None)  # stopped half way through: the next text gets a new converter
         raise TooSlow("is nested too deeply to read") from None
     except TooSlow:
+        made.pop(key, None)
         too_slow(text)
         raise
+    finally:
+        md.reset()
 
 
 def too_slow(text: str) -> None:
