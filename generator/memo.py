@@ -17,6 +17,7 @@ import functools
 import hashlib
 import os
 import pickle
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -31,6 +32,10 @@ post_readings: dict[tuple[str, str, bytes], Any] = {}
 #: builds (``load_rendered``), so a rebuild after one edit renders one post.
 rendered: dict[bytes, str] = {}
 rendered_used: set[bytes] = set()
+#: What each short YAML value means (``generator.inputs.simple_yaml``): the same ones come back in every post.
+scalar_meanings: dict[str, Any] = {}
+#: Markdown converters, one per thread and set of extensions (``generator.steps.markup.render``).
+converters = threading.local()
 #: Texts that ran out of rendering time once in this process: no other step tries them again.
 too_slow: set[bytes] = set()
 #: The council news items posts may quote, with the council's name and pre-election period, by
@@ -50,6 +55,8 @@ def reset() -> None:
     rendered.clear()
     rendered_used.clear()
     too_slow.clear()
+    scalar_meanings.clear()
+    converters.__dict__.clear()
     council_items.clear()
     for table in (*_remembered.values(), *_used.values()):
         table.clear()

@@ -6,13 +6,15 @@ import datetime as dt
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import build
 from generator.inputs.config import load_project
-from generator.inputs.posts import read_all
+from generator.inputs.posts import MARKDOWN_EXTENSIONS, read_all
 from generator.inputs.urls import FOOTPRINT_URL_PATH
-from generator.steps import words
-from tests.conftest import copy_example, run_cli
+from generator.steps import markup, words
+from tests.conftest import REPO, copy_example, run_cli
 from tests.support.helpers import cutoff
 from tests.test_footprint import words_in
 from tests.test_shortlinks import QUOTING_POST
@@ -57,3 +59,30 @@ def test_a_quoted_council_item_is_not_the_councillors_words() -> None:
     body = "Our new rounds start soon.\n\n[[council:bin-changes]]\n\nAsk me at the library.\n"
     assert words.count_words.func(body) == 10
 
+
+
+# -- Counting the blog build's cleaned HTML without parsing it ------------------------------------
+
+PIECES = ["word", "Bins", "café", "42", "—", "-", "&amp;", "&lt;b&gt;", "&nbsp;", "&#39;", "&notit;", "&", "<", ">",
+          "*em*", "**strong**", "`code`", "[link](https://example.org/a>b)", '[t](https://example.org "a > b")',
+          "![A bin](images/bin.jpg)", '<a title="x > y" href="/">in</a>', "<a title='x > \"y\"'>q</a>",
+          "<span class=x>s</span>", "<b>bold</b>", "<br>", "<!-- note -->", "<script>alert(1)</script>",
+          "<style>p{}</style>", '<aside class="council-quote">the council says</aside>', "<aside>aside</aside>",
+          "<div>\n\nblock\n\n</div>", "<p>para", "</p>", "<img src=x alt='a>b'>", "<x-y>custom</x-y>", "a_b",
+          "_", "__", "'", '"', "…", "😀", "\u00a0", "\u2028", "\t", "1.", "- item", "## Heading", "> quote",
+          "| a | b |\n|---|---|\n| 1 | 2 |", "term\n: definition", "*[HTML]: Hyper Text", "[^1]\n\n[^1]: note"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=25).flatmap(
+    lambda pieces: st.lists(st.sampled_from([" ", "\n", "\n\n", ""]), min_size=len(pieces), max_size=len(pieces))
+    .map(lambda gaps: "".join(p + g for p, g in zip(pieces, gaps, strict=True)))))
+@settings(max_examples=400, deadline=None)
+def test_the_blog_builds_cleaned_html_counts_the_same_without_parsing(body):
+    html = markup.clean(markup.render(body, MARKDOWN_EXTENSIONS))
+    assert words.words_in_clean_html(html) == words.words_in_html(html)
+
+
+def test_the_example_posts_count_the_same_without_parsing():
+    for post in [p for blog in load_project(REPO).blogs for p in read_all(blog.content_dir)[0]]:
+        html = markup.clean(markup.render(post.body, MARKDOWN_EXTENSIONS))
+        assert words.words_in_clean_html(html) == words.words_in_html(html) > 0

@@ -17,8 +17,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import FileSystemBytecodeCache
-
 from generator import memo
 from generator.build import cache, kept_back, parallel, progress, publish
 from generator.exceptions import BuildError, ConfigError, Problem
@@ -29,7 +27,7 @@ from generator.inputs.config import Blog, Period, Project, load_project, logo_pr
 from generator.inputs.news import Item
 from generator.inputs.urls import site_url_for
 from generator.logs import recorded
-from generator.steps import admin, blog_checks, check, council, words
+from generator.steps import blog_checks, check
 
 log = logging.getLogger("generator")
 
@@ -154,6 +152,10 @@ def validate(project: Project, council_held: bool = False) -> None:
     """Check everything a build reads before building anything.
 
     ``council_held``: the council pages are kept back (--keep-going), so their own files' problems are known."""
+    # lazy: the council pages' templates, reports and Markdown take a tenth of a second to load, which a
+    # build with nothing to do need not spend.
+    from generator.steps import council
+
     problems: list[Problem] = blog_checks.validate(project) + council.validate(project)
     if council_held:
         problems = [p for p in problems if not kept_back.council_owned(p, project.root)]
@@ -180,6 +182,10 @@ def _plan(project: Project, site_dir: Path | None, base_url: str | None, strict:
 
 def _unchanged_site(plan: Plan) -> dict[str, str] | None:
     """The published files, if no part needs building and ``site/`` is still what the last build wrote."""
+    # lazy: the council pages' templates, reports and Markdown take a tenth of a second to load, which a
+    # build with nothing to do need not spend.
+    from generator.steps import council
+
     plan.keys[cache.COUNCIL_PART] = plan.inputs.council(_blog_states(plan))
     files = publish.unchanged(_by_label(plan), plan.site_dir, plan.record)
     if files is None or not plan.fresh(cache.COUNCIL_PART):
@@ -282,6 +288,8 @@ class _CouncilPages:
             return
         # The council pages read the posts, not the built blogs, so they need not wait for
         # them, except to reuse the word counts the blog build makes when there are many.
+        from generator.steps import words  # lazy: as council in validate()
+
         bodies = [p.body for b in self.stale_blogs for p in posts.read_all(b.content_dir, zone)[0]]
         if words.uncounted(bodies) > COUNT_WHILE_BUILDING:
             self.waiting = True
@@ -299,6 +307,10 @@ class _CouncilPages:
             self._build()
 
     def _build(self) -> None:
+        from jinja2 import FileSystemBytecodeCache  # lazy: as council in validate()
+
+        from generator.steps import council  # lazy: as in validate()
+
         plan, start = self.plan, time.perf_counter()
         output = plan.kept.new_folder(cache.COUNCIL_PART)
         # Compiled templates are kept with the blogs' (the names differ, so they never mix).
@@ -361,6 +373,8 @@ def _blog_states(plan: Plan) -> list[tuple[str, str, int]]:
 
 
 def _build_admin(plan: Plan) -> None:
+    from generator.steps import admin  # lazy: as council in validate()
+
     output = plan.kept.new_folder(cache.ADMIN_PART)
     admin.build_admin(plan.project, output, plan.site_url)
     plan.kept.keep(cache.ADMIN_PART, output, cache.Entry(plan.keys[cache.ADMIN_PART]))

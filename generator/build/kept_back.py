@@ -25,7 +25,7 @@ from generator.exceptions import ConfigError, Problem, relative
 from generator.inputs.config import Blog, Project
 from generator.inputs.news import CONTENT_DIR
 from generator.inputs.snapshots import SNAPSHOT_DIR
-from generator.steps import blog_checks, council
+from generator.steps import blog_checks
 
 if TYPE_CHECKING:
     from generator.build import Plan
@@ -86,6 +86,8 @@ def check(project: Project, blogs: list[Blog]) -> dict[str, list[Problem]]:
     """The checks, for --keep-going: each of ``blogs``' own problems and the council pages', by part;
     any other problem stops the build."""
     # The same checks as the build's validate(), without its warnings, which the build gives once, later.
+    from generator.steps import council  # lazy: see generator.build.validate
+
     some = project.model_copy(update={"blogs": blogs})
     by_part, rest = partition(blog_checks.validate(some) + council.validate(some), blogs, project.root)
     if rest:

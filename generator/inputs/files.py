@@ -17,8 +17,6 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from pathlib import Path
 
-from PIL import Image
-
 #: Pillow's format name -> the file endings a picture of that format may have.
 PICTURE_FORMATS = {"PNG": {".png"}, "JPEG": {".jpg", ".jpeg"}, "GIF": {".gif"}, "WEBP": {".webp"}}
 SVG_SUFFIX = ".svg"
@@ -82,6 +80,9 @@ def picture_problem(path: Path) -> str | None:
     endings = sorted({e for found in PICTURE_FORMATS.values() for e in found} | {SVG_SUFFIX})
     if not any(suffix in found for found in PICTURE_FORMATS.values()):
         return f"is not a picture the site publishes (it takes {', '.join(endings)} files)"
+    # lazy: importing Pillow costs 10 ms, which a build with no picture to check need not spend.
+    from PIL import Image
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

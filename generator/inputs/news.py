@@ -115,11 +115,7 @@ def read_item(path: Path, timezone: str) -> tuple[Item | None, list[Problem]]:
         return None, [Problem(path, 1, "has no front matter",
                               "start the file with a '---' line, then title, date, department and summary lines, "
                               "then '---'")]
-    try:
-        root = yamlfile.parse(head, path, first_line)
-    except yamlfile.YamlSyntaxError as error:
-        return None, [error.problem]
-    meta, problems = yamlfile.validate(ItemFrontMatter, root, path, first_line)
+    meta, problems = yamlfile.load_text(ItemFrontMatter, head, path, first_line)
     if meta is None:
         return None, problems
     if not re.match(SLUG, DATED_NAME.sub("", path.stem)):

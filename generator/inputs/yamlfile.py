@@ -23,6 +23,7 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.events import AliasEvent
 
 from generator.exceptions import Problem
+from generator.inputs.simple_yaml import simple
 
 
 class _Constructor(RoundTripConstructor):
@@ -104,6 +105,28 @@ def parse(text: str, path: Path, first_line: int = 1) -> Any:
                 "check the indentation and that any text containing ':' or '#' is in quotes",
             )
         ) from None
+
+
+def load_text(model: type[M], text: str, path: Path, first_line: int = 1,
+              context: dict | None = None) -> tuple[M | None, list[Problem]]:
+    """Parse and validate YAML text (``first_line``: where it starts in its file); returns (model or None, problems).
+
+    Text that ``simple`` can read, and that is valid, is read by it: nearly every post's front matter
+    and settings file. Everything else, and every mistake, goes to the full parser, which knows
+    the line of each problem.
+    """
+    # Control characters are the full parser's to find and report with their line.
+    found = None if CONTROL.search(text) else simple(text)
+    if found is not None:
+        try:
+            return model.model_validate(found, context=context), []
+        except ValidationError:
+            pass  # read again below, to say on which line
+    try:
+        root = parse(text, path, first_line)
+    except YamlSyntaxError as error:
+        return None, [error.problem]
+    return validate(model, root, path, first_line, context)
 
 
 def _line(error: MarkedYAMLError, first_line: int) -> int:
@@ -330,11 +353,9 @@ def load(model: type[M], path: Path, context: dict | None = None) -> tuple[M | N
         data = path.read_bytes()
         if problem := too_big(path, data):
             return None, [problem]
-        root = parse(data.decode("utf-8").removeprefix("\ufeff"), path)
-    except YamlSyntaxError as error:
-        return None, [error.problem]
+        text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         return None, [not_utf8(path, data, error)]
     except OSError as error:
         return None, [Problem(path, None, f"cannot be read ({error.strerror})", "")]
-    return validate(model, root, path, context=context)
+    return load_text(model, text, path, context=context)

@@ -143,6 +143,17 @@ def item_fields() -> list[dict[str, Any]]:
     ]
 
 
+#: How both kinds of entry are kept: one Markdown file each, named by date and title, newest first.
+DATED_FILES: dict[str, Any] = {
+    "create": True,
+    "extension": "md",
+    "format": "frontmatter",
+    "slug": FILE_NAME,
+    "summary": "{{title}} ({{fields.date | date('D MMM YYYY')}})",
+    "sortable_fields": {"fields": ["date", "title"], "default": {"field": "date", "direction": "descending"}},
+}
+
+
 def blog_collection(project: Project, blog: Blog) -> dict[str, Any]:
     """One councillor's posts: their folder, their pictures, files named as ``councillor post`` names them."""
     folder = blog.content_dir.relative_to(project.root).as_posix()
@@ -153,12 +164,7 @@ def blog_collection(project: Project, blog: Blog) -> dict[str, Any]:
         "label_singular": "post",
         "description": f"Posts on the blog of {c.name}, councillor for {c.ward}.",
         "folder": f"{folder}/{posts.POSTS_DIR}",
-        "create": True,
-        "extension": "md",
-        "format": "frontmatter",
-        "slug": FILE_NAME,
-        "summary": "{{title}} ({{fields.date | date('D MMM YYYY')}})",
-        "sortable_fields": {"fields": ["date", "title"], "default": {"field": "date", "direction": "descending"}},
+        **DATED_FILES,
         # A leading / counts from the repository's root; ./images is how a post names its pictures.
         "media_folder": f"/{folder}/images",
         "public_folder": "./images",
@@ -173,12 +179,7 @@ def news_collection() -> dict[str, Any]:
         "label_singular": "news item",
         "description": "Short items from the council's departments, each with a short link to share.",
         "folder": news.CONTENT_DIR,
-        "create": True,
-        "extension": "md",
-        "format": "frontmatter",
-        "slug": FILE_NAME,
-        "summary": "{{title}} ({{fields.date | date('D MMM YYYY')}})",
-        "sortable_fields": {"fields": ["date", "title"], "default": {"field": "date", "direction": "descending"}},
+        **DATED_FILES,
         "fields": item_fields(),
     }
 

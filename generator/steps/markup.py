@@ -44,19 +44,22 @@ ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+#: Made once: setting up the allow-list took five times as long as cleaning a post with it.
+_cleaner = nh3.Cleaner(
+    tags=TAGS,
+    generic_attribute_prefixes=None,
+    attributes={tag: ATTRIBUTES.get(tag, set()) | GENERIC_ATTRIBUTES for tag in TAGS},
+    url_schemes=URL_SCHEMES,
+    # Table column alignment is the only style Markdown writes.
+    filter_style_properties={"text-align"},
+    link_rel=None,
+    strip_comments=True,
+)
+
+
 def clean(html: str) -> str:
     """``html`` with only allowed tags, attributes and link schemes; scripts go with their content."""
-    return nh3.clean(
-        html,
-        tags=TAGS,
-        generic_attribute_prefixes=None,
-        attributes={tag: ATTRIBUTES.get(tag, set()) | GENERIC_ATTRIBUTES for tag in TAGS},
-        url_schemes=URL_SCHEMES,
-        # Table column alignment is the only style Markdown writes.
-        filter_style_properties={"text-align"},
-        link_rel=None,
-        strip_comments=True,
-    )
+    return _cleaner.clean(html)
 
 
 #: Longest a single post may take to turn into HTML. A long post takes well under a second;
@@ -73,14 +76,23 @@ def render(text: str, extensions: list | None = None) -> str:
     """``text`` as HTML (not yet cleaned), within the time limit; raises ``TooSlow``."""
     if memo.text_key(text) in memo.too_slow:
         raise TooSlow(f"took longer than {RENDER_SECONDS:.0f} seconds to read")
+    # One converter per thread and set of extensions, reset after each text: making one with the
+    # posts' extensions takes longer than converting a post.
+    made = memo.converters.__dict__.setdefault("made", {})
+    key = tuple(extensions or ())
+    md = made.get(key) or made.setdefault(key, markdown.Markdown(extensions=list(key), output_format="html"))
     try:
         with time_limit():
-            return markdown.markdown(text, extensions=extensions or [], output_format="html")
+            return md.convert(text)
     except RecursionError:
+        made.pop(key, None)  # stopped half way through: the next text gets a new converter
         raise TooSlow("is nested too deeply to read") from None
     except TooSlow:
+        made.pop(key, None)
         too_slow(text)
         raise
+    finally:
+        md.reset()
 
 
 def too_slow(text: str) -> None:

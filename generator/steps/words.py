@@ -11,6 +11,7 @@ renders a post itself when the blog build did not see it.
 
 from __future__ import annotations
 
+import html as html_text
 import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
@@ -58,7 +59,24 @@ def words_in_html(html: str) -> int:
     parser = _VisibleText()
     parser.feed(html)
     parser.close()
-    return sum(1 for piece in "".join(parser.chunks).split() if _HAS_ALNUM(piece))
+    return _words("".join(parser.chunks))
+
+
+def _words(text: str) -> int:
+    return sum(1 for piece in text.split() if _HAS_ALNUM(piece))
+
+
+#: A tag as ``markup.clean`` writes it: every attribute's value in double quotes, and no '<'
+#: left in the text around it (it becomes '&lt;').
+_CLEAN_TAG = re.compile(r'<[^>"]*(?:"[^"]*"[^>"]*)*>')
+
+
+def words_in_clean_html(html: str) -> int:
+    """``words_in_html`` of HTML that ``markup.clean`` made, in half the time: such HTML is regular
+    enough to take the tags out with a pattern rather than parse them."""
+    if "<aside" in html or "<script" in html or "<style" in html:
+        return words_in_html(html)  # a quoted council item, which does not count
+    return _words("".join(map(html_text.unescape, _CLEAN_TAG.split(html))))
 
 
 @remembered
@@ -73,11 +91,11 @@ def count_words(body: str) -> int:
 
 
 def note_rendered(body: str, html: str) -> None:
-    """Record the count for ``body`` from the HTML the blog build rendered it to."""
+    """Record the count for ``body`` from the HTML the blog build rendered it to (and cleaned)."""
     # A worker forked after the last build's counts were loaded knows most of them already:
     # after one edit, only the edited post is counted again.
     if not count_words.knows(body):
-        count_words.note(body, words_in_html(html))
+        count_words.note(body, words_in_clean_html(html))
 
 
 def uncounted(bodies: Iterable[str]) -> int:

@@ -75,24 +75,22 @@ def share_networks(blog: Blog) -> list[str]:
     return [n for n in NETWORKS if n in c.platforms and not (NETWORKS[n].automated and c.syndicates_to(n))]
 
 
+#: Networks whose composer opens with the words filled in, and those that take only the post's address.
+COMPOSE_TEXT = {"whatsapp": "https://wa.me/?text=", "x": "https://x.com/intent/post?text=",
+                "bluesky": "https://bsky.app/intent/compose?text=", "threads": "https://www.threads.net/intent/post?text="}
+SHARE_ADDRESS = {"facebook": "https://www.facebook.com/sharer/sharer.php?u=",
+                 "linkedin": "https://www.linkedin.com/sharing/share-offsite/?url="}
+
+
 def share_url(network: str, text: str, url: str, handle: str) -> str | None:
     """A link that opens the network's composer with the text filled in, where the network has one."""
-    q = quote(text, safe="")
-    if network == "whatsapp":
-        return f"https://wa.me/?text={q}"
-    if network == "x":
-        return f"https://x.com/intent/post?text={q}"
-    if network == "bluesky":
-        return f"https://bsky.app/intent/compose?text={q}"
-    if network == "threads":
-        return f"https://www.threads.net/intent/post?text={q}"
-    if network == "facebook":
-        return f"https://www.facebook.com/sharer/sharer.php?u={quote(url, safe='')}"
-    if network == "linkedin":
-        return f"https://www.linkedin.com/sharing/share-offsite/?url={quote(url, safe='')}"
+    if network in COMPOSE_TEXT:
+        return COMPOSE_TEXT[network] + quote(text, safe="")
+    if network in SHARE_ADDRESS:
+        return SHARE_ADDRESS[network] + quote(url, safe="")
     if network == "mastodon":
         _, _, host = handle.lstrip("@").partition("@")
-        return f"https://{host}/share?text={q}" if host else None
+        return f"https://{host}/share?text={quote(text, safe='')}" if host else None
     return None  # Nextdoor and Instagram: copy the text and paste it into the app
 
 
