@@ -19,6 +19,10 @@ from ruamel.yaml.resolver import VersionedResolver
 
 from generator import memo
 
+#: Characters no page or feed can carry; in YAML they come from escapes such as "\0" or "\v", and
+#: half characters (surrogates) from "\ud83c", since YAML does not join an escaped pair as JSON does.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
 
 class _NotSimple(Exception):
     """The text uses more of YAML than ``simple`` reads."""
@@ -41,10 +45,8 @@ _TAG = "tag:yaml.org,2002:"
 
 
 def simple(text: str) -> dict | None:
-    """``text`` as plain Python values if it is simple YAML (see above), else None.
-
-    Text with control characters must not come here: ``yamlfile.load_text`` sends it to the full parser."""
-    if _BEYOND.search(text):
+    """``text`` as plain Python values if it is simple YAML (see above), else None."""
+    if _BEYOND.search(text) or CONTROL.search(text):
         return None
     # Blank lines and comments mean nothing here; the full parser is the one that counts lines.
     lines = [line.rstrip(" ") for line in text.split("\n")]

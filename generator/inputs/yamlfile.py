@@ -23,7 +23,7 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.events import AliasEvent
 
 from generator.exceptions import Problem
-from generator.inputs.simple_yaml import simple
+from generator.inputs.simple_yaml import CONTROL, simple
 
 
 class _Constructor(RoundTripConstructor):
@@ -115,8 +115,7 @@ def load_text(model: type[M], text: str, path: Path, first_line: int = 1,
     and settings file. Everything else, and every mistake, goes to the full parser, which knows
     the line of each problem.
     """
-    # Control characters are the full parser's to find and report with their line.
-    found = None if CONTROL.search(text) else simple(text)
+    found = simple(text)
     if found is not None:
         try:
             return model.model_validate(found, context=context), []
@@ -200,9 +199,6 @@ def validate(
         ]
 
 
-#: Characters no page or feed can carry; in YAML they come from escapes such as "\0" or "\v", and
-#: half characters (surrogates) from "\ud83c", since YAML does not join an escaped pair as JSON does.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def _control_characters(node: Any, loc: tuple, path: Path, first_line: int) -> Iterator[Problem]:
