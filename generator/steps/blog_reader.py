@@ -67,8 +67,7 @@ class FrontMatterReader(BaseReader):
     @staticmethod
     def _convert(md: markdown.Markdown, text: str) -> str:
         try:
-            if memo.text_key(text) in memo.too_slow:  # another step has spent the seconds to learn it already
-                raise markup.TooSlow(f"took longer than {markup.RENDER_SECONDS:.0f} seconds to read")
+            markup.refuse_if_known_slow(text)
             with markup.time_limit():
                 return md.convert(text)
         except markup.TooSlow as error:

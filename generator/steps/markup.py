@@ -72,10 +72,15 @@ class TooSlow(Exception):
     """Rendering one text took longer than ``RENDER_SECONDS`` (or nested deeper than Python allows)."""
 
 
-def render(text: str, extensions: list | None = None) -> str:
-    """``text`` as HTML (not yet cleaned), within the time limit; raises ``TooSlow``."""
+def refuse_if_known_slow(text: str) -> None:
+    """Raise ``TooSlow`` at once for a text that ran out of time in another step of this build."""
     if memo.text_key(text) in memo.too_slow:
         raise TooSlow(f"took longer than {RENDER_SECONDS:.0f} seconds to read")
+
+
+def render(text: str, extensions: list | None = None) -> str:
+    """``text`` as HTML (not yet cleaned), within the time limit; raises ``TooSlow``."""
+    refuse_if_known_slow(text)
     # One converter per thread and set of extensions, reset after each text: making one with the
     # posts' extensions takes longer than converting a post.
     made = memo.converters.__dict__.setdefault("made", {})
