@@ -13,6 +13,8 @@ from typing import Any
 
 #: Bump when the layout of the build cache or the meaning of a key changes.
 CACHE_FORMAT = 1
+#: The toolkit's own code: the generator package.
+PACKAGE = Path(__file__).resolve().parent
 
 
 def _hash_file(h: Any, path: Path, name: str) -> None:
@@ -44,9 +46,15 @@ def toolkit_fingerprint() -> str:
     Any upgrade or code change makes every part stale, which is slower once but never wrong.
     """
     h = hashlib.sha256(f"format {CACHE_FORMAT} python {sys.version_info[:2]}".encode())
-    package = Path(__file__).resolve().parent
-    hash_paths(h, package.parent, [package.name])
+    hash_paths(h, PACKAGE.parent, [PACKAGE.name])
+    h.update(installed_packages().encode())
+    return h.hexdigest()
+
+
+def installed_packages() -> str:
+    """Every installed package's name and version, as the names of their metadata folders."""
+    found = []
     for folder in sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}):
         if os.path.isdir(folder):
-            h.update("\n".join(sorted(n for n in os.listdir(folder) if n.endswith(".dist-info"))).encode())
-    return h.hexdigest()
+            found.append("\n".join(sorted(n for n in os.listdir(folder) if n.endswith(".dist-info"))))
+    return "\n".join(found)

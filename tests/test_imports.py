@@ -21,7 +21,7 @@ LAYERS = {
     "commands": {"inputs", "syndication", "steps", "build", "scaffold"},
 }
 #: Modules at the top of the package that every layer may use; they import no layer but inputs.
-SHARED = {"atomic", "exceptions", "memo", "fingerprint", "logs", "wording", "compat"}
+SHARED = {"atomic", "exceptions", "memo", "fingerprint", "logs", "wording", "compat", "last_build"}
 MAX_LINES = 400
 
 

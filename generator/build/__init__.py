@@ -17,22 +17,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import memo
-from generator.build import cache, kept_back, parallel, progress, publish
+from generator import last_build, memo
+from generator.build import cache, kept_back, parallel, pending, progress, publish
 from generator.exceptions import BuildError, ConfigError, Problem
 from generator.fingerprint import toolkit_fingerprint
-from generator.inputs import news, posts
+from generator.inputs import posts
 from generator.inputs.colours import colour_warnings
-from generator.inputs.config import Blog, Period, Project, load_project, logo_problem
-from generator.inputs.news import Item
+from generator.inputs.config import Blog, Project, load_project, logo_problem
+from generator.inputs.layout import PUBLISHED_RECORD, SITE_DIR, WORK_DIR
 from generator.inputs.urls import site_url_for
 from generator.logs import recorded
 from generator.steps import blog_checks, check
 
 log = logging.getLogger("generator")
 
-SITE_DIR = "site"
-WORK_DIR = ".build-cache"
 #: The steps the workers run, by name: a worker imports a step (and Pelican or MkDocs with it)
 #: only when it has one to run.
 HANDBOOK_STEP = "generator.steps.handbook:build_handbook"
@@ -79,7 +77,7 @@ class Plan:
 
     @property
     def record(self) -> Path:
-        return self.work_dir / "site.json"
+        return self.work_dir / PUBLISHED_RECORD
 
     def fresh(self, part: str) -> bool:
         return self.kept.fresh(part, self.keys[part], self.now)
@@ -103,12 +101,16 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
     out its posts that its published version lacks. A problem in the council pages' own files
     keeps them back in the same way. Any other problem still stops the build.
     """
+    # Before anything is read, so that a file changed meanwhile is not taken as read.
+    asked = last_build.options(root, site_dir, base_url, strict, day)
+    seen = last_build.stats(root, started=last_build.start(root))
     plan = _plan(load_project(root), site_dir, base_url, strict, day)
     stale = [part for part in plan.keys if not plan.fresh(part)]
     plan.keys[cache.ADMIN_PART] = plan.inputs.admin()
     admin_fresh = plan.fresh(cache.ADMIN_PART)
     log.debug("To build: %s", ", ".join(stale) or "nothing")
     if not stale and admin_fresh and (files := _unchanged_site(plan)) is not None:
+        _remember(plan, asked, seen, _pages(files))
         return BuildResult(site_dir=plan.site_dir, site_url=plan.site_url, pages=_pages(files))
 
     plan.kept.forget([*plan.keys, cache.COUNCIL_PART])
@@ -132,6 +134,8 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
     written = _publish(plan)
     memo.save(plan.work_dir, toolkit_fingerprint())
     log.debug("Built %d files into %s for %s", len(written), plan.site_dir, plan.site_url)
+    if not plan.kept_back:
+        _remember(plan, asked, seen, _pages(written))
     kept = sorted(plan.kept_back, key=lambda k: k.blog.slug if k.blog else "")
     return BuildResult(site_dir=plan.site_dir, site_url=plan.site_url, pages=_pages(written), kept_back=kept)
 
@@ -144,7 +148,7 @@ def due(root: Path, base_url: str | None = None, day: dt.date | None = None) -> 
     bytes and the build cache, so a scheduled run can stop after it when nothing is due.
     """
     plan = _plan(load_project(root), None, base_url, False, day)
-    plan.keys[cache.COUNCIL_PART] = plan.inputs.council(_blog_states(plan))
+    plan.keys[cache.COUNCIL_PART] = plan.inputs.council(pending.blog_states(plan))
     return [plan.labels[part] for part in plan.keys if not plan.fresh(part)]
 
 
@@ -182,18 +186,31 @@ def _plan(project: Project, site_dir: Path | None, base_url: str | None, strict:
 
 def _unchanged_site(plan: Plan) -> dict[str, str] | None:
     """The published files, if no part needs building and ``site/`` is still what the last build wrote."""
+    plan.keys[cache.COUNCIL_PART] = plan.inputs.council(pending.blog_states(plan))
+    files = publish.unchanged(_by_label(plan), plan.site_dir, plan.record)
+    if files is None or not plan.fresh(cache.COUNCIL_PART):
+        return None
+    for notice in _unchanged_notices(plan):
+        log.info("%s", notice)
+    return files
+
+
+def _unchanged_notices(plan: Plan) -> list[str]:
+    """What a build with nothing to do says: the same until a file changes or the day does."""
     # lazy: the council pages' templates, reports and Markdown take a tenth of a second to load, which a
     # build with nothing to do need not spend.
     from generator.steps import council
 
-    plan.keys[cache.COUNCIL_PART] = plan.inputs.council(_blog_states(plan))
-    files = publish.unchanged(_by_label(plan), plan.site_dir, plan.record)
-    if files is None or not plan.fresh(cache.COUNCIL_PART):
-        return None
-    log.info("Nothing changed since the last build: %s is as it was.", plan.site_dir)
+    notices = [f"Nothing changed since the last build: {plan.site_dir} is as it was."]
     if check.in_pre_election(plan.project, check.today(plan.project, plan.day)):
-        log.info(council.pre_election_reminder(plan.project, plan.site_url, plan.day))
-    return files
+        notices.append(council.pre_election_reminder(plan.project, plan.site_url, plan.day))
+    return notices
+
+
+def _remember(plan: Plan, asked: last_build.Options, seen: dict[str, list[int] | None], pages: int) -> None:
+    """Record this build for the quick check (``generator.last_build``)."""
+    last_build.record(plan.project.root, asked, seen, pending.valid_until(plan),
+                      last_build.LastBuild(plan.site_dir, plan.site_url, pages, _unchanged_notices(plan)))
 
 
 @contextmanager
@@ -277,13 +294,13 @@ class _CouncilPages:
         plan = self.plan
         validate(plan.project.model_copy(update={"blogs": self.stale_blogs}), council_held=self.held)
         zone = plan.project.programme.site.timezone
-        items = _council_items(plan.project)
-        plan.pending.update({cache.blog_part(b): _pending_posts(b, zone, plan.now, items,
+        items = pending.council_items(plan.project)
+        plan.pending.update({cache.blog_part(b): pending.posts_pending(b, zone, plan.now, items,
                                                                 plan.project.programme.pre_election)
                              for b in self.stale_blogs})
         if self.held:
             return
-        plan.keys[cache.COUNCIL_PART] = plan.inputs.council(_blog_states(plan))
+        plan.keys[cache.COUNCIL_PART] = plan.inputs.council(pending.blog_states(plan))
         if plan.fresh(cache.COUNCIL_PART):
             return
         # The council pages read the posts, not the built blogs, so they need not wait for
@@ -301,7 +318,7 @@ class _CouncilPages:
         kept back since has not published (they are then reused only if already built so)."""
         plan = self.plan
         if again and not self.waiting and not self.held:
-            plan.keys[cache.COUNCIL_PART] = plan.inputs.council(_blog_states(plan))
+            plan.keys[cache.COUNCIL_PART] = plan.inputs.council(pending.blog_states(plan))
             self.waiting = not plan.fresh(cache.COUNCIL_PART)
         if self.waiting:
             self._build()
@@ -331,45 +348,14 @@ class _CouncilPages:
                 raise
             kept_back.hold_council(plan, error.problems)
             return
-        # Council news dated in the future goes live by itself, so the pages are rebuilt then.
-        pending = tuple(sorted(item.date for item in _council_items(plan.project) if item.date > plan.now))
         if self.keep():
-            plan.kept.keep(cache.COUNCIL_PART, output, cache.Entry(plan.keys[cache.COUNCIL_PART], pending))
+            plan.kept.keep(cache.COUNCIL_PART, output, cache.Entry(plan.keys[cache.COUNCIL_PART],
+                                                                    pending.council_pending(plan.project, plan.now)))
         self.seconds.append(time.perf_counter() - start)
 
     def report(self) -> None:
         for seconds in self.seconds:
             log.info("Built the council pages in %.1f s", seconds)
-
-
-def _council_items(project: Project) -> list[Item]:
-    return news.read_items(project.root, project.programme.site.timezone)[0]
-
-
-def _pending_posts(blog: Blog, timezone: str, now: dt.datetime, items: list[Item],
-                   period: Period | None) -> tuple[dt.datetime, ...]:
-    """When the blog's output changes by itself: posts and pages dated in the future appear, and
-    council news quoted in a post comes out, or is held for the pre-election period."""
-    files = posts.post_files(blog.content_dir) + posts.page_files(blog.content_dir)
-    found = [p for p in (posts.read(path, timezone)[0] for path in files) if p is not None and not p.is_draft]
-    changes = [p.date for p in found if p.date > now] + news.quote_changes(found, items, period, now)
-    return tuple(sorted(set(changes)))
-
-
-def _blog_states(plan: Plan) -> list[tuple[str, str, int]]:
-    """Each blog's key and how many of its posts are still to appear: what the council pages depend on."""
-    states = []
-    for blog in plan.project.blogs:
-        part = cache.blog_part(blog)
-        if part in plan.pending:
-            waiting = len(plan.pending[part])
-        else:
-            entry = plan.kept.entry(part)
-            waiting = len(entry.pending) if entry else 0
-        # A kept-back blog's posts are read from its files and shown as its published version has them.
-        held = plan.held.get(part)
-        states.append((part, f"{held} kept back as {plan.keys.get(part)}" if held else plan.keys[part], waiting))
-    return states
 
 
 def _build_admin(plan: Plan) -> None:

@@ -33,20 +33,20 @@ from zoneinfo import ZoneInfo
 
 from generator import atomic
 from generator.fingerprint import hash_paths, toolkit_fingerprint
-from generator.inputs.config import COUNCILLOR_FILE, Blog, Project, toolkit_path
+from generator.inputs.config import Blog, Project
+from generator.inputs.layout import (
+    ADMIN_TOOLKIT_INPUTS,
+    BLOG_TOOLKIT_INPUTS,
+    COUNCIL_TOOLKIT_INPUTS,
+    COUNCILLOR_FILE,
+    HANDBOOK_TOOLKIT_INPUTS,
+    PROGRAMME_INPUTS,
+    toolkit_path,
+)
 from generator.inputs.urls import BLOGS_URL_PATH
 from generator.syndication import listening, responses
 
 PARTS_DIR = "parts"
-
-#: What the steps read from the programme folder, besides each blog's own folder.
-PROGRAMME_INPUTS = ["programme.yml", "branding", "council_content", "footprint"]
-#: What each step reads from the toolkit (each from the programme folder, or as installed: ``toolkit_path``).
-HANDBOOK_TOOLKIT_INPUTS = ["mkdocs.yml", "handbook", "themes/handbook"]
-BLOG_TOOLKIT_INPUTS = ["themes/blog"]
-COUNCIL_TOOLKIT_INPUTS = ["themes/council"]
-#: The writing screen reads the blog theme's styles for its preview.
-ADMIN_TOOLKIT_INPUTS = ["themes/admin", "themes/blog/static/css"]
 
 HANDBOOK_PART = "handbook"
 COUNCIL_PART = "council"

@@ -8,9 +8,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.build import SITE_DIR, validate
+from generator.build import validate
 from generator.inputs import snapshots
 from generator.inputs.config import load_project
+from generator.inputs.layout import SITE_DIR
 from generator.inputs.urls import FOOTPRINT_URL_PATH, site_url_for
 from generator.steps import check, footprint, footprint_pages
 from generator.steps.council import copy_assets, environment, footprint_report, page_context

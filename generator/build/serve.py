@@ -20,10 +20,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from markupsafe import escape
 
-from generator.build import SITE_DIR, BuildResult, build
+from generator.build import BuildResult, build
 from generator.compat import LiveReloadServer, reload_script, timestamp
 from generator.exceptions import CouncillorError
-from generator.inputs.config import toolkit_dir
+from generator.inputs.layout import SITE_DIR, toolkit_dir
 
 log = logging.getLogger("generator")
 

@@ -5,6 +5,7 @@ Each imports what it runs when it runs it (lazy), so ``councillor --help`` start
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from pathlib import Path
 
@@ -36,6 +37,15 @@ def build(root: Path, site_dir: Path | None, base_url: str | None, strict: bool,
 
     Parts whose files have not changed since the last build are reused from .build-cache/.
     """
+    from generator import last_build
+
+    asked = last_build.options(root, site_dir, base_url, strict, day.date() if day else None)
+    if not keep_going and (last := last_build.unchanged(root, asked)):
+        # The same words as a build that finds nothing to do, without loading the settings first.
+        for notice in last.notices:
+            logging.getLogger("generator").info("%s", notice)
+        click.echo(f"Built {last.pages} pages into {last.site_dir}")
+        return
     from generator.build import build as run_build
 
     result = run_build(root, site_dir=site_dir, base_url=base_url, strict=strict, day=day.date() if day else None,

@@ -7,8 +7,13 @@ fixes them all in one pass rather than one per build.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import functools
+import inspect
+import itertools
 import re
+import textwrap
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,17 +22,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from generator.exceptions import ConfigError, Problem
 from generator.inputs import files, yamlfile
+from generator.inputs.layout import BLOGS_DIR, BRANDING_DIR, COUNCILLOR_FILE, PROGRAMME_FILE
 from generator.inputs.networks import NETWORKS
 from generator.inputs.values import HEX_COLOUR, SLUG, Email, Phone, WebAddress, _web_address, slugify
 
-PROGRAMME_FILE = "programme.yml"
-BLOGS_DIR = "councillor_blogs"
-COUNCILLOR_FILE = "councillor.yml"
-BRANDING_DIR = "branding"
-
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+    """A settings file's part. Each field's documentation is the string under it (``setting_help``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Council(Model):
@@ -361,25 +364,21 @@ def logo_problem(root: Path, branding: Branding) -> Problem | None:
     return None
 
 
-#: The toolkit's mkdocs.yml, handbook and themes as installed (generator/_toolkit: in a checkout,
-#: links to its top-level folders; in an installed wheel, the files themselves).
-INSTALLED_TOOLKIT = Path(__file__).resolve().parent.parent / "_toolkit"
+@functools.cache
+def setting_help(model: type[BaseModel]) -> dict[str, str]:
+    """Each field's documentation: the string written under it in the class, as in ``Council`` above.
 
-
-def toolkit_dir(root: Path) -> Path:
-    """Where mkdocs.yml and handbook/ live: the programme folder if it has its own mkdocs.yml
-    (it owns its whole handbook), otherwise the ones installed with the toolkit."""
-    if (root / "mkdocs.yml").is_file():
-        return root
-    return INSTALLED_TOOLKIT
-
-
-def toolkit_path(root: Path, name: str) -> Path:
-    """The toolkit's file or folder ``name`` (``themes/blog/static/css``, say): from the programme
-    folder with its own mkdocs.yml if it has that theme (or top-level file or folder) itself, else
-    as installed. So a council that copied only the handbook (``councillor init --copy-handbook``)
-    keeps the installed blog, council and writing-screen themes, and gets their updates."""
-    parts = Path(name).parts
-    unit = Path(*parts[:2]) if parts[0] == "themes" else Path(parts[0])
-    own = toolkit_dir(root)
-    return (own if (own / unit).exists() else INSTALLED_TOOLKIT) / name
+    Read from the source when asked, for the reference pages and the writing screen's hints;
+    pydantic's ``use_attribute_docstrings`` would parse every model's source at every start,
+    a tenth of a build with nothing to do."""
+    found: dict[str, str] = {}
+    for cls in reversed(model.__mro__):
+        if not issubclass(cls, BaseModel) or cls is BaseModel:
+            continue
+        body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0].body  # type: ignore[attr-defined]
+        for node, after in itertools.pairwise(body):
+            if (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+                    and isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant)
+                    and isinstance(after.value.value, str)):
+                found[node.target.id] = inspect.cleandoc(after.value.value)
+    return found

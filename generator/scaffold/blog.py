@@ -20,7 +20,8 @@ from ruamel.yaml import YAML
 
 from generator.exceptions import ConfigError, CouncillorError, Problem
 from generator.inputs import posts, yamlfile
-from generator.inputs.config import BLOGS_DIR, COUNCILLOR_FILE, PROGRAMME_FILE, Councillor, Programme
+from generator.inputs.config import Councillor, Programme
+from generator.inputs.layout import BLOGS_DIR, COUNCILLOR_FILE, PROGRAMME_FILE
 from generator.inputs.networks import NETWORKS
 from generator.inputs.values import slugify
 

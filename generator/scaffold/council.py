@@ -7,7 +7,7 @@ its own, so upgrades arrive as one-line pull requests from Dependabot.
 With ``--copy-handbook`` the council owns its whole handbook instead: the handbook's pages,
 ``mkdocs.yml`` and the handbook's theme (which ``mkdocs.yml`` names) are copied in, to edit
 freely, and an upgrade no longer changes them. The blogs' and council pages' themes stay
-installed (``generator.inputs.config.toolkit_path``).
+installed (``generator.inputs.layout.toolkit_path``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from generator.inputs.config import Site
 from generator.scaffold.blog import EMAIL, yaml_scalar
 
 TEMPLATES = Path(__file__).parent.parent / "templates" / "council"
-#: The toolkit's own files as installed (see generator.inputs.config.toolkit_dir).
+#: The toolkit's own files as installed (see generator.inputs.layout.toolkit_dir).
 TOOLKIT = (Path(__file__).parent.parent / "_toolkit").resolve()
 PACKAGE = "networked-councillor"
 #: The Fenmarsh example's own files, copied by --example.

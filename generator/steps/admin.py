@@ -29,7 +29,8 @@ from ruamel.yaml import YAML
 
 from generator.inputs import news, posts
 from generator.inputs.colours import brand_colours
-from generator.inputs.config import BLOGS_DIR, Blog, Programme, Project, toolkit_path
+from generator.inputs.config import Blog, Programme, Project, setting_help
+from generator.inputs.layout import BLOGS_DIR, toolkit_path
 from generator.inputs.networks import NETWORKS
 
 log = logging.getLogger("generator")
@@ -90,8 +91,8 @@ def _field(model: type[BaseModel], name: str, widget: str, label: str, **extra: 
     field: dict[str, Any] = {"name": name, "label": label, "widget": widget}
     if not info.is_required():
         field["required"] = False
-    if info.description:
-        field["hint"] = " ".join(info.description.split())
+    if description := info.description or setting_help(model).get(name):
+        field["hint"] = " ".join(description.split())
     return field | extra
 
 

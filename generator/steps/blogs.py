@@ -20,7 +20,8 @@ from generator.exceptions import BuildError
 from generator.fingerprint import toolkit_fingerprint
 from generator.inputs import posts
 from generator.inputs.colours import brand_colours
-from generator.inputs.config import Blog, Project, toolkit_path
+from generator.inputs.config import Blog, Project
+from generator.inputs.layout import toolkit_path
 from generator.inputs.urls import BLOGS_URL_PATH, blog_url
 from generator.logs import recorded
 from generator.steps.blog_reader import FrontMatterReader

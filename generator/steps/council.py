@@ -19,7 +19,8 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from generator.exceptions import Problem
 from generator.inputs import news, posts, snapshots, urls
 from generator.inputs.colours import brand_colours
-from generator.inputs.config import Blog, Project, logo_file, toolkit_path
+from generator.inputs.config import Blog, Project, logo_file
+from generator.inputs.layout import toolkit_path
 from generator.inputs.urls import BLOGS_URL_PATH, FOOTPRINT_URL_PATH
 from generator.steps import check, footprint, footprint_pages, hub, news_pages, sitemaps
 from generator.steps.councillor import councillor_context

@@ -12,7 +12,8 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from generator.exceptions import BuildError
-from generator.inputs.config import PROGRAMME_FILE, Project, toolkit_dir
+from generator.inputs.config import Project
+from generator.inputs.layout import PROGRAMME_FILE, toolkit_dir
 from generator.steps.handbook_plugin import ProgrammePlugin
 from generator.steps.sitemaps import HANDBOOK_SITEMAP
 

@@ -30,7 +30,8 @@ from mkdocs.utils.meta import get_data
 
 from generator.inputs import yamlfile
 from generator.inputs.colours import brand_colours
-from generator.inputs.config import INSTALLED_TOOLKIT, PROGRAMME_FILE, Programme, logo_file, logo_problem
+from generator.inputs.config import Programme, logo_file, logo_problem
+from generator.inputs.layout import INSTALLED_TOOLKIT, PROGRAMME_FILE
 from generator.inputs.networks import NETWORKS
 from generator.steps import printview
 from generator.steps.admin import content_security_policy, screen_url

@@ -15,7 +15,8 @@ from markupsafe import escape
 from generator import memo
 from generator.exceptions import BuildError, ConfigError, Problem
 from generator.inputs import posts, yamlfile
-from generator.inputs.config import PROGRAMME_FILE, Period, Programme
+from generator.inputs.config import Period, Programme
+from generator.inputs.layout import PROGRAMME_FILE
 from generator.inputs.news import (
     ITEM_EXTENSIONS,
     NEWS_URL_PATH,

@@ -12,7 +12,7 @@ import click
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
-from generator.inputs.config import Councillor, Programme
+from generator.inputs.config import Councillor, Programme, setting_help
 from generator.inputs.news import ItemFrontMatter
 from generator.inputs.posts import FrontMatter
 
@@ -92,7 +92,7 @@ def settings(model: type[BaseModel], prefix: str = "") -> list[Setting]:
     for name, info in model.model_fields.items():
         path = f"{prefix}{name}"
         kind, nested, suffix = _describe(info.annotation)
-        found.append(Setting(path, kind, info.description or "", _default(info)))
+        found.append(Setting(path, kind, info.description or setting_help(model).get(name, ""), _default(info)))
         if nested is not None:
             found += settings(nested, f"{path}{suffix}.")
     return found

@@ -30,6 +30,7 @@ import requests
 from generator.exceptions import SyndicationError
 from generator.inputs import posts as posts_module
 from generator.inputs.config import Blog, Project, load_project
+from generator.inputs.layout import SITE_DIR
 from generator.inputs.networks import NETWORKS, profile_url
 from generator.inputs.urls import BLOGS_URL_PATH, blog_url, post_path, site_url_for
 from generator.syndication import adapter_class, ledger
@@ -41,7 +42,6 @@ from generator.syndication.tokens import Token, token_health
 
 log = logging.getLogger("generator.syndication")
 
-SITE_DIR = "site"
 
 
 @dataclass(frozen=True)
