@@ -117,8 +117,10 @@ def councillor_build(toolkit: Path, root: Path, jobs: int | None) -> tuple[list[
     command = [sys.executable, "-m", "generator", "build", "--root", str(root)]
     if jobs:
         command += ["--jobs", str(jobs)]
-    # CI=1: plain progress lines, as in a CI log.
-    return command, {**os.environ, "PYTHONPATH": str(toolkit), "CI": "1"}
+    # CI=1: plain progress lines, as in a CI log. Bytecode is written, whatever the caller's environment
+    # says, so that the unmeasured first round compiles the copied toolkit as a councillor's first build does.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return command, {**env, "PYTHONPATH": str(toolkit), "CI": "1"}
 
 
 PELICANCONF_SKIP = {"PATH", "OUTPUT_PATH", "READERS", "JINJA_ENVIRONMENT", "JINJA_FILTERS", "JINJA_GLOBALS",
