@@ -6,6 +6,8 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from generator.exceptions import BuildError
+
 
 @contextmanager
 def recorded(logger_name: str, level: int) -> Iterator[list[logging.LogRecord]]:
@@ -23,3 +25,12 @@ def recorded(logger_name: str, level: int) -> Iterator[list[logging.LogRecord]]:
         yield records
     finally:
         logger.removeHandler(handler)
+
+
+@contextmanager
+def strict_warnings(logger_name: str, strict: bool) -> Iterator[list[logging.LogRecord]]:
+    """In --strict mode a warning from our own steps fails the build, as in MkDocs."""
+    with recorded(logger_name, logging.WARNING) as warnings:
+        yield warnings
+    if strict and warnings:
+        raise BuildError(f"{len(warnings)} warning(s) in strict mode; site/ was not changed")

@@ -19,14 +19,14 @@ from pathlib import Path
 
 from generator import last_build, memo
 from generator.build import cache, kept_back, parallel, pending, progress, publish
-from generator.exceptions import BuildError, ConfigError, Problem
+from generator.exceptions import ConfigError, Problem
 from generator.fingerprint import toolkit_fingerprint
 from generator.inputs import posts
 from generator.inputs.colours import colour_warnings
 from generator.inputs.config import Blog, Project, load_project, logo_problem
 from generator.inputs.layout import PUBLISHED_RECORD, SITE_DIR, WORK_DIR
 from generator.inputs.urls import site_url_for
-from generator.logs import recorded
+from generator.logs import strict_warnings
 from generator.steps import blog_checks, check
 
 log = logging.getLogger("generator")
@@ -70,6 +70,8 @@ class Plan:
     #: (its key in ``keys`` is then the published version's; it has none when it is left out).
     held: dict[str, str] = field(default_factory=dict)
     kept_back: list[kept_back.KeptBack] = field(default_factory=list)
+    #: On a first build into the site folder, the new site, put together as each part is kept.
+    staging: publish.Staging | None = None
 
     @property
     def work_dir(self) -> Path:
@@ -81,6 +83,15 @@ class Plan:
 
     def fresh(self, part: str) -> bool:
         return self.kept.fresh(part, self.keys[part], self.now)
+
+    def keep(self, part: str, built: Path, pending: tuple[dt.datetime, ...] = ()) -> None:
+        """Keep a part just built, under its key; on a first build, put it into the new site at once."""
+        self.kept.keep(part, built, cache.Entry(self.keys[part], pending))
+        if self.staging is not None:
+            self.staging.add(self.part(part))
+
+    def part(self, part: str) -> publish.Part:
+        return publish.Part(self.kept.folder(part), cache.site_folder(part), self.labels[part])
 
 
 def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
@@ -118,20 +129,21 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
         failed = kept_back.check(plan.project, _blogs_in(plan.project, stale))
         kept_back.keep_back(plan, failed)
         stale = [part for part in stale if part not in failed]
-    with _strict_warnings(strict) as warnings:
-        council_pages = _CouncilPages(plan, stale, keep=lambda: not (strict and warnings), keep_going=keep_going)
-        # Before the workers start, so that they inherit what the last build read (with fork).
-        memo.load(plan.work_dir, toolkit_fingerprint())
-        late: dict[str, list[Problem]] = {}
-        _build_parts(plan, stale, jobs, meanwhile=council_pages.check_then_build,
-                     failed=late if keep_going else None)
-        kept_back.keep_back(plan, late)
-        # The pages were built while the blogs were: again, if a blog has since been kept back.
-        council_pages.build_if_waiting(again=bool(late))
-        if not admin_fresh:
-            _build_admin(plan)
-        council_pages.report()
-    written = _publish(plan)
+    with _new_site(plan, keep_going):
+        with strict_warnings(log.name, strict) as warnings:
+            council_pages = _CouncilPages(plan, stale, keep=lambda: not (strict and warnings), keep_going=keep_going)
+            # Before the workers start, so that they inherit what the last build read (with fork).
+            memo.load(plan.work_dir, toolkit_fingerprint())
+            late: dict[str, list[Problem]] = {}
+            _build_parts(plan, stale, jobs, meanwhile=council_pages.check_then_build,
+                         failed=late if keep_going else None)
+            kept_back.keep_back(plan, late)
+            # The pages were built while the blogs were: again, if a blog has since been kept back.
+            council_pages.build_if_waiting(again=bool(late))
+            if not admin_fresh:
+                _build_admin(plan)
+            council_pages.report()
+        written = _publish(plan)
     memo.save(plan.work_dir, toolkit_fingerprint())
     log.debug("Built %d files into %s for %s", len(written), plan.site_dir, plan.site_url)
     if not plan.kept_back:
@@ -213,15 +225,6 @@ def _remember(plan: Plan, asked: last_build.Options, seen: dict[str, list[int] |
                       last_build.LastBuild(plan.site_dir, plan.site_url, pages, _unchanged_notices(plan)))
 
 
-@contextmanager
-def _strict_warnings(strict: bool) -> Iterator[list[logging.LogRecord]]:
-    """In --strict mode a warning from our own steps fails the build, as in MkDocs."""
-    with recorded(log.name, logging.WARNING) as warnings:
-        yield warnings
-    if strict and warnings:
-        raise BuildError(f"{len(warnings)} warning(s) in strict mode; site/ was not changed")
-
-
 def _blogs_in(project: Project, parts: list[str]) -> list[Blog]:
     return [b for b in project.blogs if cache.blog_part(b) in parts]
 
@@ -249,7 +252,7 @@ def _build_parts(plan: Plan, stale: list[str], jobs: int | None, meanwhile: Call
         # In --strict mode a part that warned fails the build, so the next build must not reuse it.
         if outcome.ok and not (plan.strict and outcome.warned()):
             part = outcome.job.part
-            plan.kept.keep(part, outcome.job.output, cache.Entry(plan.keys[part], plan.pending.get(part, ())))
+            plan.keep(part, outcome.job.output, plan.pending.get(part, ()))
 
     def readings(job: parallel.Job) -> dict:
         # The checks read these posts in this process anyway: read them here first and hand
@@ -349,8 +352,7 @@ class _CouncilPages:
             kept_back.hold_council(plan, error.problems)
             return
         if self.keep():
-            plan.kept.keep(cache.COUNCIL_PART, output, cache.Entry(plan.keys[cache.COUNCIL_PART],
-                                                                    pending.council_pending(plan.project, plan.now)))
+            plan.keep(cache.COUNCIL_PART, output, pending.council_pending(plan.project, plan.now))
         self.seconds.append(time.perf_counter() - start)
 
     def report(self) -> None:
@@ -363,13 +365,29 @@ def _build_admin(plan: Plan) -> None:
 
     output = plan.kept.new_folder(cache.ADMIN_PART)
     admin.build_admin(plan.project, output, plan.site_url)
-    plan.kept.keep(cache.ADMIN_PART, output, cache.Entry(plan.keys[cache.ADMIN_PART]))
+    plan.keep(cache.ADMIN_PART, output)
+
+
+@contextmanager
+def _new_site(plan: Plan, keep_going: bool) -> Iterator[None]:
+    """On a first build into the site folder, put the new site together while the workers build,
+    rather than all at the end: linking thousands of files takes a good part of a second."""
+    # With --keep-going a part may be kept back after it was kept: the usual way is simpler then.
+    if keep_going or publish.Published.read(plan.record, plan.site_dir) is not None:
+        yield
+        return
+    with publish.staging_area(plan.site_dir) as folder:
+        plan.staging = publish.Staging(folder)
+        try:
+            yield
+        finally:
+            plan.staging = None
 
 
 def _publish(plan: Plan) -> dict[str, str]:
-    parts = [publish.Part(plan.kept.folder(part), cache.site_folder(part), plan.labels[part]) for part in plan.labels]
+    parts = [plan.part(part) for part in plan.labels]
     with progress.stage("Publishing", 0, lambda s: f"Published {plan.site_dir} in {s:.1f} s"):
-        return publish.publish(parts, _by_label(plan), plan.site_dir, plan.record)
+        return publish.publish(parts, _by_label(plan), plan.site_dir, plan.record, plan.staging)
 
 
 def _by_label(plan: Plan) -> dict[str, str]:

@@ -29,27 +29,85 @@ class Part:
     label: str
 
 
+def files_of(part: Part) -> list[tuple[str, str]]:
+    """Each file of ``part``: its path in the site and where it is now, in the order of its path's parts.
+
+    Walked with plain strings: a site has thousands of files, and each ``Path`` costs more than its link."""
+    found: list[tuple[tuple[str, ...], str]] = []
+    top = str(part.source)
+    for folder, _, names in os.walk(top):
+        inside = os.path.relpath(folder, top)
+        steps = () if inside == "." else tuple(inside.split(os.sep))
+        found += [((*steps, name), os.path.join(folder, name)) for name in names]
+    found.sort()
+    prefix = tuple(Path(part.prefix).parts)
+    return [("/".join((*prefix, *steps)), src) for steps, src in found]
+
+
 def assemble(parts: Iterable[Part], staging: Path) -> dict[str, str]:
     """Merge every part into ``staging``; returns which part wrote each path."""
     owner: dict[str, str] = {}
+    made: set[str] = set()
     for part in parts:
-        for src in sorted(part.source.rglob("*")):
-            if src.is_dir():
-                continue
-            rel = (Path(part.prefix) / src.relative_to(part.source)).as_posix()
+        found = files_of(part)
+        for rel, _ in found:
             if rel in owner:
                 raise BuildError(
                     f"{owner[rel]} and {part.label} both write '{rel}'.\n"
                     "    fix: rename one of them (a blog folder's name is its web address)"
                 )
             owner[rel] = part.label
-            dest = staging / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(src, dest)
-            except OSError:
-                shutil.copy2(src, dest)
+        _link_all(found, staging, made)
     return owner
+
+
+def _link_all(found: list[tuple[str, str]], staging: Path, made: set[str]) -> None:
+    for rel, src in found:
+        dest = os.path.join(staging, rel)
+        # Each folder once: a site has a folder for every post, and making one is a slow call.
+        if (folder := os.path.dirname(dest)) not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        try:
+            os.link(src, dest)
+        except OSError:
+            shutil.copy2(src, dest)
+
+
+class Staging:
+    """A first build's new site, put together part by part as each is built, while the workers build
+    the rest; ``publish`` finishes it. Anything unusual (two parts writing one path, a part built
+    twice) leaves it unfinished, and ``publish`` assembles the site again the usual way."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.owner: dict[str, str] = {}
+        self._made: set[str] = set()
+        self._parts: dict[str, tuple[Part, tuple[int, int]]] = {}
+        self.broken = False
+
+    def add(self, part: Part) -> None:
+        if self.broken:
+            return
+        found = files_of(part)
+        if part.label in self._parts or any(rel in self.owner for rel, _ in found):
+            self.broken = True  # assemble() names the clash, in the order of the site's parts
+            return
+        _link_all(found, self.folder, self._made)
+        self.owner.update((rel, part.label) for rel, _ in found)
+        self._parts[part.label] = (part, _identity(part.source))
+
+    def finish(self, parts: list[Part]) -> dict[str, str] | None:
+        """Add the parts not added yet; which part wrote each path, as ``assemble`` gives it, or None."""
+        for part in parts:
+            if part.label not in self._parts:
+                self.add(part)
+            elif self._parts[part.label] != (part, _identity(part.source)):
+                self.broken = True  # the part was built again since: its folder is another
+        if self.broken or set(self._parts) != {p.label for p in parts}:
+            return None
+        order = {p.label: i for i, p in enumerate(parts)}
+        return dict(sorted(self.owner.items(), key=lambda item: order[item[1]]))
 
 
 @contextmanager
@@ -115,17 +173,21 @@ def _identity(folder: Path) -> tuple[int, int]:
     return (st.st_dev, st.st_ino)
 
 
-def publish(parts: list[Part], keys: dict[str, str], site_dir: Path, record: Path) -> dict[str, str]:
+def publish(parts: list[Part], keys: dict[str, str], site_dir: Path, record: Path,
+            staged: Staging | None = None) -> dict[str, str]:
     """Make ``site_dir`` hold exactly ``parts``; ``keys`` (by part label) say which parts changed.
 
     When ``record`` shows ``site_dir`` is what this cache last published, only the files of
     changed parts are replaced, one ``os.replace`` each, because re-linking thousands of
     unchanged files on every edit costs more than the edit's own build. Otherwise (first
-    build, another ``site_dir``, a path clash) the whole site is assembled and swapped in.
+    build, another ``site_dir``, a path clash) the whole site is assembled and swapped in,
+    starting from what ``staged`` put together while the parts were built.
     """
     published = Published.read(record, site_dir)
     record.unlink(missing_ok=True)  # from here until the new record, site_dir is not known to match it
     owner = _update(parts, keys, site_dir, published) if published else None
+    if owner is None and staged is not None and (owner := staged.finish(parts)) is not None:
+        swap(staged.folder, site_dir)
     if owner is None:
         with staging_area(site_dir) as staging:
             owner = assemble(parts, staging)
@@ -149,14 +211,11 @@ def _update(parts: list[Part], keys: dict[str, str], site_dir: Path, published: 
     for part in parts:
         if part.label not in changed:
             continue
-        for src in sorted(part.source.rglob("*")):
-            if src.is_dir():
-                continue
-            rel = (Path(part.prefix) / src.relative_to(part.source)).as_posix()
+        for rel, src in files_of(part):
             if rel in owner:
                 return None  # let assemble() name the clash, in the order a full build would
             owner[rel] = part.label
-            sources[rel] = src
+            sources[rel] = Path(src)
     gone = [rel for rel, label in published.files.items() if label in changed and rel not in owner]
     for rel in gone:
         (site_dir / rel).unlink(missing_ok=True)
