@@ -46,7 +46,12 @@ _remembered: dict[str, dict[bytes, Any]] = {}
 _used: dict[str, set[bytes]] = {}
 _learned: dict[str, dict[bytes, Any]] = {}
 
-MEMO_FILE = "posts.pickle"
+#: In the build's work folder: the post readings, one file per folder of posts (so an edit
+#: rewrites one small file, not every post's), and the ``remembered`` results.
+READINGS_DIR = "post-readings"
+REMEMBERED_FILE = "remembered.pickle"
+#: The readings each folder's file held when loaded: a folder with no new reading is not written again.
+_loaded: dict[str, set[tuple[str, str, bytes]]] = {}
 
 
 def reset() -> None:
@@ -61,6 +66,7 @@ def reset() -> None:
     for table in (*_remembered.values(), *_used.values()):
         table.clear()
     _learned.clear()
+    _loaded.clear()
 
 
 def text_key(text: str) -> bytes:
@@ -132,31 +138,53 @@ def _undump(path: Path, fingerprint: str) -> dict[str, Any] | None:
         return None  # missing, old or damaged: the work is done again
 
 
+def _readings_file(work_dir: Path, folder: str) -> Path:
+    return work_dir / READINGS_DIR / f"{hashlib.blake2b(folder.encode(), digest_size=12).hexdigest()}.pickle"
+
+
 def load(work_dir: Path, fingerprint: str) -> None:
     """Fill the post readings and the ``remembered`` tables from the last build."""
-    saved = _undump(work_dir / MEMO_FILE, fingerprint)
-    if saved is not None:
-        post_readings.update(saved["posts"])
+    _loaded.clear()
+    for path in sorted((work_dir / READINGS_DIR).glob("*.pickle")):
+        if (saved := _undump(path, fingerprint)) is not None:
+            post_readings.update(saved["posts"])
+            _loaded[saved["folder"]] = set(saved["posts"])
+    if (saved := _undump(work_dir / REMEMBERED_FILE, fingerprint)) is not None:
         learn(saved["remembered"])
 
 
 def save(work_dir: Path, fingerprint: str) -> None:
     """Keep what the next build may need: the two newest readings of each post that still exists
-    (an edit and its undo), and the remembered results this build used (all, if it used none)."""
-    readings: dict[tuple[str, str], list[tuple[str, str, bytes]]] = {}
+    (an edit and its undo), and the remembered results this build used (all, if it used none).
+
+    Only the folders with a new reading are written again, and the files of folders that are gone removed."""
+    by_folder: dict[str, dict[tuple[str, str], list[tuple[str, str, bytes]]]] = {}
     for key in post_readings:
-        readings.setdefault(key[:2], []).append(key)
-    entries = {key: post_readings[key] for (path, _), keys in readings.items() if os.path.exists(path)
-               for key in keys[-2:]}
+        by_folder.setdefault(os.path.dirname(key[0]), {}).setdefault(key[:2], []).append(key)
+    kept: dict[tuple[str, str, bytes], Any] = {}
+    for folder, readings in by_folder.items():
+        if not os.path.isdir(folder):
+            _readings_file(work_dir, folder).unlink(missing_ok=True)
+            _loaded.pop(folder, None)
+            continue
+        keys = [key for keys in readings.values() for key in keys]
+        if set(keys) == _loaded.get(folder):
+            kept.update((key, post_readings[key]) for key in keys)
+            continue
+        entries = {key: post_readings[key] for (path, _), keys in readings.items() if os.path.exists(path)
+                   for key in keys[-2:]}
+        _dump(_readings_file(work_dir, folder), {"fingerprint": fingerprint, "folder": folder, "posts": entries})
+        _loaded[folder] = set(entries)
+        kept.update(entries)
     post_readings.clear()
-    post_readings.update(entries)
+    post_readings.update(kept)
     _learned.clear()
     for name, table in _remembered.items():
         if _used[name]:
             for key in table.keys() - _used[name]:
                 del table[key]
             _used[name].clear()
-    _dump(work_dir / MEMO_FILE, {"fingerprint": fingerprint, "posts": entries, "remembered": _remembered})
+    _dump(work_dir / REMEMBERED_FILE, {"fingerprint": fingerprint, "remembered": _remembered})
 
 
 def load_rendered(path: Path, fingerprint: str) -> None:

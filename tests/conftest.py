@@ -31,7 +31,7 @@ EXAMPLE_URL = "https://fenmarsh-council.github.io/networked-councillor/"
 CACHE_DIR = ".build-cache"
 #: What a copy leaves of another folder's build cache: the record of the site/ it published and the
 #: posts it read are the original folder's, by their paths; the parts it built hold for any copy.
-NOT_COPIED_FROM_CACHE = shutil.ignore_patterns("site.json", "posts.pickle")
+NOT_COPIED_FROM_CACHE = shutil.ignore_patterns("site.json", "post-readings")
 
 
 def copy_example(dest: Path, cache_from: Path | None = None) -> Path:
