@@ -11,11 +11,8 @@ and sitemaps.
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
-
-from jinja2 import pass_context
-from jinja2.runtime import Context
 
 if TYPE_CHECKING:
     from generator.inputs.config import Project
@@ -58,10 +55,3 @@ def relative_url(target: str, here: str, site_url: str) -> str:
     if parts.path.endswith("/"):
         path = "./" if path == "." else path + "/"
     return urlunsplit(("", "", path, parts.query, parts.fragment))
-
-
-@pass_context
-def local(context: Context, target: Any) -> str:
-    """Jinja filter: ``target`` relative to the page being written (``here``, or else ``page_url``)."""
-    here = context.get("here") or context["page_url"]
-    return relative_url(str(target), str(here), str(context["site_url"]))

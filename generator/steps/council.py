@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from generator.exceptions import Problem
 from generator.inputs import news, posts, snapshots, urls
@@ -42,13 +43,20 @@ def environment(project: Project, templates: BytecodeCache | None = None) -> Env
     env.filters["short_day"] = lambda value: f"{value:%-d %b %Y}" if value else ""
     env.filters["percent"] = lambda value: "" if value is None else f"{round(value * 100)}%"
     env.filters["apostrophes"] = apostrophes
-    env.filters["local"] = urls.local
+    env.filters["local"] = local
     return env
 
 
 def apostrophes(text: str) -> str:
     """A title's straight apostrophes as the typographic ones the pages' own words use (year’s, O’Connor)."""
     return re.sub(r"(?<=\w)'(?=\w|\s|$)", "\u2019", text)
+
+
+@pass_context
+def local(context: Context, target: Any) -> str:
+    """Jinja filter: ``target`` relative to the page being written (``here``, or else ``page_url``)."""
+    here = context.get("here") or context["page_url"]
+    return urls.relative_url(str(target), str(here), str(context["site_url"]))
 
 
 def page_context(project: Project, site_url: str) -> dict[str, Any]:
