@@ -31,6 +31,7 @@ from generator.fingerprint import CACHE_FORMAT, PACKAGE, installed_packages
 from generator.inputs.layout import (
     BLOGS_DIR,
     INSTALLED_TOOLKIT,
+    PROGRAMME_FILE,
     PROGRAMME_INPUTS,
     PUBLISHED_RECORD,
     SITE_DIR,
@@ -68,6 +69,8 @@ def options(root: Path, site_dir: Path | None, base_url: str | None, strict: boo
 
 def start(root: Path) -> int:
     """Forget the last build (one is under way), and say when this one starts by the file system's clock."""
+    if not (root / PROGRAMME_FILE).is_file():
+        return 0  # not a programme folder: the build stops at once, and must leave nothing in it
     path = root / WORK_DIR / RECORD
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)  # not written in place: a copied cache may share the file

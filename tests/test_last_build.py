@@ -140,3 +140,10 @@ def test_a_build_that_fails_leaves_no_record(example):
     result = run_cli("build", "--root", example, "--base-url", EXAMPLE_URL)
     assert result.exit_code != 0
     assert last_build.unchanged(example, last_build.options(example, None, EXAMPLE_URL, False, None)) is None
+
+
+def test_a_folder_that_is_not_a_programme_is_left_as_it_was(tmp_path):
+    result = run_cli("build", "--root", tmp_path)
+    assert result.exit_code != 0
+    assert "no programme.yml here" in result.output
+    assert list(tmp_path.iterdir()) == []
