@@ -85,6 +85,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(getattr(pytest.mark, marker))
 
 
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """With ``-n``, a module's shared fixtures are made once, on one worker (``tests/support/scheduling.py``);
+    a ``--dist`` other than the default keeps xdist's own scheduling."""
+    if config.getvalue("dist") != "load":
+        return None
+    from tests.support.scheduling import ModuleFixtureScheduling
+
+    return ModuleFixtureScheduling(config, log)
+
+
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The example built once per run, by a separate ``python -m generator build`` process, for EXAMPLE_URL.
