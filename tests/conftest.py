@@ -17,7 +17,7 @@ from hypothesis import settings
 from generator.commands import main
 from tests.support import browser as browser_support
 from tests.support.helpers import tree
-from tests.support.server import serve
+from tests.support.server import serve_after
 
 # On a developer's machine the property tests try new random cases on every run, and a case
 # they find is kept as an @example; CI runs a fixed set, so the same commit gives the same result.
@@ -150,8 +150,8 @@ def built_example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pa
     root = copy_example(tmp_path_factory.mktemp("served") / "programme")
     site = root / "site"
     site.mkdir()
-    with serve(site, "/networked-councillor/") as url:
-        result = run_cli("build", "--root", root, "--base-url", url)
+    with serve_after(site, "/networked-councillor/",
+                     lambda url: run_cli("build", "--root", root, "--base-url", url)) as (url, result):
         assert result.exit_code == 0, result.output
         yield site, url
 
