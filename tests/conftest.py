@@ -11,6 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+try:
+    import fcntl
+except ImportError:  # Windows: each worker builds its own
+    fcntl = None
 from click.testing import CliRunner, Result
 from hypothesis import settings
 
@@ -97,17 +102,34 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
 
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The example built once per run, by a separate ``python -m generator build`` process, for EXAMPLE_URL.
+    """The example built once per run (once for all the workers of ``-n``), by a separate
+    ``python -m generator build`` process, for EXAMPLE_URL.
 
     Shared: read its site/, never change it (``shared_build``). Its build cache starts
     every warm copy of the example (``example``, ``copy_example(..., cache_from=...)``).
     """
-    root = copy_example(tmp_path_factory.mktemp("example-build") / "programme")
+    if os.environ.get("PYTEST_XDIST_WORKER") and fcntl is not None:
+        # With -n, the run's workers share one build: the first to ask makes it, the others wait for it.
+        run_dir = tmp_path_factory.getbasetemp().parent  # the run's own folder, each worker's is inside
+        with open(run_dir / "example-build.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            root = run_dir / "example-build" / "programme"
+            if not (root / "site").is_dir():
+                shutil.rmtree(root.parent, ignore_errors=True)  # a build that failed in another worker
+                _build_example(root)
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    else:
+        root = _build_example(tmp_path_factory.mktemp("example-build") / "programme")
+    with shared_build(root):
+        yield root
+
+
+def _build_example(dest: Path) -> Path:
+    root = copy_example(dest)
     result = run_cli_process("build", "--root", root, "--base-url", EXAMPLE_URL)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    with shared_build(root):
-        yield root
+    return root
 
 
 @pytest.fixture(scope="session")
