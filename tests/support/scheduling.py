@@ -33,6 +33,18 @@ class ModuleFixtureScheduling(LoadScopeScheduling):
         module = nodeid.split("::", 1)[0]
         return module if _shares_fixtures(self.rootpath / module) else nodeid
 
+    def _reschedule(self, node) -> None:
+        # As loadscope's, but a worker is sent more only when it has one test left to run besides the
+        # one it runs now (which it needs, to know what follows): at the end, one worker does not sit
+        # idle while the other still has two slow tests queued.
+        if node.shutting_down:
+            return
+        if not self.workqueue:
+            node.shutdown()
+            return
+        if self._pending_of(self.assigned_work[node]) <= 1:
+            self._assign_work_unit(node)
+
 
 @cache
 def _shares_fixtures(path: Path) -> bool:
