@@ -11,13 +11,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+try:
+    import fcntl
+except ImportError:  # Windows: each worker builds its own
+    fcntl = None
 from click.testing import CliRunner, Result
 from hypothesis import settings
 
 from generator.commands import main
 from tests.support import browser as browser_support
 from tests.support.helpers import tree
-from tests.support.server import serve
+from tests.support.server import serve_after
 
 # On a developer's machine the property tests try new random cases on every run, and a case
 # they find is kept as an @example; CI runs a fixed set, so the same commit gives the same result.
@@ -85,19 +90,46 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(getattr(pytest.mark, marker))
 
 
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """With ``-n``, a module's shared fixtures are made once, on one worker (``tests/support/scheduling.py``);
+    a ``--dist`` other than the default keeps xdist's own scheduling."""
+    if config.getvalue("dist") != "load":
+        return None
+    from tests.support.scheduling import ModuleFixtureScheduling
+
+    return ModuleFixtureScheduling(config, log)
+
+
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The example built once per run, by a separate ``python -m generator build`` process, for EXAMPLE_URL.
+    """The example built once per run (once for all the workers of ``-n``), by a separate
+    ``python -m generator build`` process, for EXAMPLE_URL.
 
     Shared: read its site/, never change it (``shared_build``). Its build cache starts
     every warm copy of the example (``example``, ``copy_example(..., cache_from=...)``).
     """
-    root = copy_example(tmp_path_factory.mktemp("example-build") / "programme")
+    if os.environ.get("PYTEST_XDIST_WORKER") and fcntl is not None:
+        # With -n, the run's workers share one build: the first to ask makes it, the others wait for it.
+        run_dir = tmp_path_factory.getbasetemp().parent  # the run's own folder, each worker's is inside
+        with open(run_dir / "example-build.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            root = run_dir / "example-build" / "programme"
+            if not (root / "site").is_dir():
+                shutil.rmtree(root.parent, ignore_errors=True)  # a build that failed in another worker
+                _build_example(root)
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    else:
+        root = _build_example(tmp_path_factory.mktemp("example-build") / "programme")
+    with shared_build(root):
+        yield root
+
+
+def _build_example(dest: Path) -> Path:
+    root = copy_example(dest)
     result = run_cli_process("build", "--root", root, "--base-url", EXAMPLE_URL)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    with shared_build(root):
-        yield root
+    return root
 
 
 @pytest.fixture(scope="session")
@@ -140,8 +172,8 @@ def built_example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pa
     root = copy_example(tmp_path_factory.mktemp("served") / "programme")
     site = root / "site"
     site.mkdir()
-    with serve(site, "/networked-councillor/") as url:
-        result = run_cli("build", "--root", root, "--base-url", url)
+    with serve_after(site, "/networked-councillor/",
+                     lambda url: run_cli("build", "--root", root, "--base-url", url)) as (url, result):
         assert result.exit_code == 0, result.output
         yield site, url
 

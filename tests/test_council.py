@@ -19,7 +19,7 @@ from generator.inputs.config import load_project
 from tests.conftest import REPO, copy_example, run_cli, run_cli_process
 from tests.support.browser import axe_violations, describe, open_page
 from tests.support.links import broken_links
-from tests.support.server import serve
+from tests.support.server import serve_after
 
 BASE_PATH = "/networked-councillor/"
 #: Every test builds as of this day, so results do not drift as the real calendar moves on.
@@ -72,8 +72,8 @@ def served_build(root: Path, *args: str) -> Iterator[tuple[Path, str, Result]]:
     """Build ``root`` for a loopback server under /networked-councillor/ and keep serving it."""
     site = root / "site"
     site.mkdir(exist_ok=True)
-    with serve(site, BASE_PATH) as url:
-        result = run_cli("build", "--root", root, "--base-url", url, *args)
+    with serve_after(site, BASE_PATH, lambda url: run_cli("build", "--root", root, "--base-url", url, *args)) \
+            as (url, result):
         assert result.exit_code == 0, result.output
         yield site, url, result
 

@@ -33,7 +33,7 @@ from tests.support.browser import (
     open_page,
 )
 from tests.support.links import broken_links
-from tests.support.server import serve
+from tests.support.server import serve, serve_after
 
 BASE_PATH = "/networked-councillor/"
 SLUG = "jane-smith"
@@ -142,8 +142,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     made = make_blog(root)
     site = root / "site"
     site.mkdir()
-    with serve(site, BASE_PATH) as url:
-        result = run_cli("build", "--root", root, "--base-url", url)
+    with serve_after(site, BASE_PATH, lambda url: run_cli("build", "--root", root, "--base-url", url)) as (url, result):
         assert result.exit_code == 0, result.output
         yield Site(root, site, url, made)
 

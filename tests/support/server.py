@@ -8,9 +8,12 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -41,14 +44,30 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 @contextmanager
 def serve(site_dir: Path, base_path: str = "/") -> Iterator[str]:
     """Serve ``site_dir`` at http://127.0.0.1:<free port><base_path>; yields that URL."""
+    with serve_after(site_dir, base_path, lambda url: None) as (url, _):
+        yield url
+
+
+@contextmanager
+def serve_after(site_dir: Path, base_path: str, build: Callable[[str], T]) -> Iterator[tuple[str, T]]:
+    """``serve``, with ``build(url)`` run before the server answers; yields the URL and what ``build`` gave.
+
+    The port is taken first, so the build knows the site's address; the server's thread starts
+    after it, so a build in this process runs with no other thread, and its workers fork rather
+    than start afresh and import everything again (``generator.build.parallel``).
+    """
     handler = type("Handler", (_Handler,), {"prefix": base_path})
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir))
     )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{base_path}"
+        url = f"http://127.0.0.1:{server.server_address[1]}{base_path}"
+        built = build(url)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield url, built
+        finally:
+            server.shutdown()
     finally:
-        server.shutdown()
         server.server_close()
