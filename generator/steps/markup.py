@@ -113,8 +113,8 @@ def _slow_key(text: str) -> bytes:
 
 
 @contextmanager
-def time_limit(seconds: float = RENDER_SECONDS) -> Iterator[None]:
-    """Raise ``TooSlow`` in the block once ``seconds`` have passed.
+def time_limit(seconds: float | None = None) -> Iterator[None]:
+    """Raise ``TooSlow`` in the block once ``seconds`` (default ``RENDER_SECONDS``) have passed.
 
     A timer signal is the one way to stop pure-Python work from outside; it can only be used
     in a process's main thread, which is where the build renders posts (in its workers, or in
@@ -123,6 +123,7 @@ def time_limit(seconds: float = RENDER_SECONDS) -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    seconds = RENDER_SECONDS if seconds is None else seconds
 
     def expired(signum: int, frame: object) -> None:
         raise TooSlow(f"took longer than {seconds:.0f} seconds to read")

@@ -142,9 +142,9 @@ def test_a_timeout_after_the_server_took_the_post_makes_no_second_copy(programme
                                                                        held_requests):
     # The server holds the first POST past the client's timeout, then creates the status anyway.
     # Timeout and delay far apart, so a busy machine answering the retries slowly cannot blur them.
-    monkeypatch.setattr(mastodon, "REQUEST_TIMEOUT", 2.0)
+    monkeypatch.setattr(mastodon, "REQUEST_TIMEOUT", 1.0)
     fault(mastodon_server, match={"methods": ["POST"], "path": "/api/v1/statuses"},
-          effect={"type": "latency", "delay_ms": 6000}, count=1)
+          effect={"type": "latency", "delay_ms": 3000}, count=1)
     report = syndicate(programme, mastodon_env(mastodon_server))
     assert [r.status for r in report.results] == ["sent", "sent"]
     held_requests.wait()  # the held request finishes on the server in its own time: a late second copy shows now
