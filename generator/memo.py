@@ -50,6 +50,7 @@ _learned: dict[str, dict[bytes, Any]] = {}
 #: rewrites one small file, not every post's), and the ``remembered`` results.
 READINGS_DIR = "post-readings"
 REMEMBERED_FILE = "remembered.pickle"
+LEGACY_FILE = "posts.pickle"
 #: The readings each folder's file held when loaded: a folder with no new reading is not written again.
 _loaded: dict[str, set[tuple[str, str, bytes]]] = {}
 
@@ -167,9 +168,9 @@ def save(work_dir: Path, fingerprint: str) -> None:
             _readings_file(work_dir, folder).unlink(missing_ok=True)
             _loaded.pop(folder, None)
             continue
-        keys = [key for keys in readings.values() for key in keys]
-        if set(keys) == _loaded.get(folder):
-            kept.update((key, post_readings[key]) for key in keys)
+        held = [key for keys in readings.values() for key in keys]
+        if set(held) == _loaded.get(folder):
+            kept.update((key, post_readings[key]) for key in held)
             continue
         entries = {key: post_readings[key] for (path, _), keys in readings.items() if os.path.exists(path)
                    for key in keys[-2:]}
@@ -185,6 +186,9 @@ def save(work_dir: Path, fingerprint: str) -> None:
                 del table[key]
             _used[name].clear()
     _dump(work_dir / REMEMBERED_FILE, {"fingerprint": fingerprint, "remembered": _remembered})
+    # Earlier versions kept everything in one file, which no version reads now: a council's cached
+    # .build-cache would otherwise carry its megabytes for ever.
+    (work_dir / LEGACY_FILE).unlink(missing_ok=True)
 
 
 def load_rendered(path: Path, fingerprint: str) -> None:

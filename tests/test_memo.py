@@ -56,3 +56,12 @@ def test_a_deleted_blog_leaves_no_readings_behind(example):
     folders = {saved["folder"] for saved in readings(example).values()}
     assert folders, "the other blogs' readings are kept"
     assert not [folder for folder in folders if folder.startswith(str(example / BLOG))]
+
+
+def test_the_single_file_of_earlier_versions_is_removed(example):
+    legacy = example / ".build-cache" / memo.LEGACY_FILE
+    legacy.write_bytes(b"readings kept by an earlier version")
+    (example / "council_content" / "README.txt").write_text("Notes for the web team.\n", encoding="utf-8")
+    build(example)
+    assert not legacy.exists()
+    assert readings(example), "the readings are kept the new way"
