@@ -158,3 +158,19 @@ def test_a_folder_that_is_not_a_programme_is_left_as_it_was(tmp_path):
     assert result.exit_code != 0
     assert "no programme.yml here" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("damage", ["", "not json", "[]", '{"options": 1}', '{"valid_until": "someday"}'])
+def test_a_damaged_record_means_the_long_way(example, damage, monkeypatch):
+    build(example)
+    record = json.loads((example / ".build-cache" / last_build.RECORD).read_text(encoding="utf-8"))
+    if damage.startswith("{"):
+        record.update(json.loads(damage))
+        damage = json.dumps(record)
+    (example / ".build-cache" / last_build.RECORD).write_text(damage, encoding="utf-8")
+    read: list[Path] = []
+    load = generator.build.load_project
+    monkeypatch.setattr(generator.build, "load_project", lambda root: read.append(root) or load(root))
+
+    assert "Nothing changed" in build(example)
+    assert read, "the build went the long way"
