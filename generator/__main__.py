@@ -1,3 +1,3 @@
-from generator.commands import main
+from generator.commands import run
 
-main()
+run()

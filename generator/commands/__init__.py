@@ -6,10 +6,13 @@ it, so that ``councillor --help`` or ``councillor post`` never wait for Pelican 
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import signal
+import sys
 import threading
+from contextlib import suppress
 from pathlib import Path
 
 import click
@@ -95,3 +98,27 @@ def _stop_on_sigterm() -> None:
 for _command in (*vars(site).values(), *vars(blogs).values(), *vars(networks).values()):
     if isinstance(_command, click.Command):
         main.add_command(_command)
+
+
+def run() -> None:
+    """The ``councillor`` program (and ``python -m generator``): ``main``, then end the process at once.
+
+    On its way out Python frees every object it holds, one by one: after a build of 50 blogs
+    that took 0.15 s, a sixth of a build after one edit, with nothing left to do. So once the
+    command is over, the exit handlers run (logging's flush among them), what was printed is
+    flushed, and the process ends with the command's status. ``main`` itself, as the tests call
+    it, returns as any click command does.
+    """
+    try:
+        main()
+        code: object = 0
+    except SystemExit as done:
+        code = done.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(Exception):  # a reader that went away (`councillor ... | head`) is no error
+            stream.flush()
+    os._exit(code or 0)
