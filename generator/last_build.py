@@ -81,6 +81,7 @@ def start(root: Path) -> int:
 def stats(root: Path, started: int | None = None) -> dict[str, list[int] | None]:
     """The stat of every file a build of ``root`` could read; None for one changed since ``started``."""
     found: dict[str, list[int] | None] = {}
+    root = root.resolve()
     folders = [root / name for name in [*PROGRAMME_INPUTS, BLOGS_DIR, *OWN_TOOLKIT]]
     folders += [INSTALLED_TOOLKIT / name for name in OWN_TOOLKIT] + [PACKAGE]
     for top in folders:
@@ -92,9 +93,15 @@ def stats(root: Path, started: int | None = None) -> dict[str, list[int] | None]
                     st = os.stat(path)
                 except OSError:
                     continue
-                recent = started is not None and max(st.st_mtime_ns, st.st_ctime_ns) >= started
-                found[path] = None if recent else [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-    return found
+                found[path] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    return found if started is None else trusted(found, started)
+
+
+def trusted(found: dict[str, list[int] | None], started: int) -> dict[str, list[int] | None]:
+    """``found`` with None for each file changed since ``started``: its stat may not change at its next edit.
+
+    The stats may be taken before the build starts: a file edited in between is read as edited."""
+    return {path: None if stat is None or max(stat[1], stat[2]) >= started else stat for path, stat in found.items()}
 
 
 def _site(site_dir: str, work_dir: Path) -> list[int]:
@@ -110,14 +117,15 @@ def _context() -> list[Any]:
     return [CACHE_FORMAT, list(sys.version_info[:2]), installed_packages()]
 
 
-def unchanged(root: Path, asked: Options) -> LastBuild | None:
-    """The last build's result, if it is still the build these options would make now."""
+def unchanged(root: Path, asked: Options, found: dict[str, list[int] | None]) -> LastBuild | None:
+    """The last build's result, if it is still the build these options would make now from files
+    whose stats are ``found`` (``stats(root)``)."""
     work_dir = root / WORK_DIR
     try:
         data = json.loads((work_dir / RECORD).read_text(encoding="utf-8"))
         if (data["options"] != asdict(asked) or data["context"] != _context()
                 or dt.datetime.now(dt.UTC) >= dt.datetime.fromisoformat(data["valid_until"])
-                or data["site"] != _site(asked.site_dir, work_dir) or data["stats"] != stats(root)):
+                or data["site"] != _site(asked.site_dir, work_dir) or data["stats"] != found):
             return None
         return LastBuild(Path(asked.site_dir), data["site_url"], data["pages"], data["notices"])
     except (OSError, ValueError, KeyError, TypeError):

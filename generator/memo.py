@@ -5,7 +5,7 @@ each body more than once (the blog, the hub, the word counts), and a rebuild aft
 should redo the work for that one post only. These tables make that so. They are plain
 module-level data because the build's worker processes inherit them (fork) and send back
 what they learned (``take_learned``); ``generator.build.cache`` keeps them between builds
-(``save``/``load``), checked against the toolkit's fingerprint.
+(``save``, ``load_remembered``, ``load_readings``), checked against the toolkit's fingerprint.
 
 Nothing else in ``generator`` keeps state between calls. A long-lived process that builds
 more than one programme (``councillor serve``, a test) calls ``reset()`` to start clean.
@@ -18,7 +18,8 @@ import hashlib
 import os
 import pickle
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -41,6 +42,11 @@ too_slow: set[bytes] = set()
 #: The council news items posts may quote, with the council's name and pre-election period, by
 #: the programme's folder and its files' times: every post of every blog asks.
 council_items: dict[tuple, Any] = {}
+#: The stat of every file this build may read, taken before it read any (``generator.last_build``),
+#: for those it may trust; and each file's digest as last read, with the stat it had then
+#: (``generator.fingerprint.file_digest``): a file whose stat is unchanged is not read again.
+file_stats: dict[str, list[int]] = {}
+file_digests: dict[str, tuple[list[int], bytes]] = {}
 #: Results of ``remembered`` functions, by function and the hash of the text they were given.
 _remembered: dict[str, dict[bytes, Any]] = {}
 _used: dict[str, set[bytes]] = {}
@@ -64,6 +70,8 @@ def reset() -> None:
     scalar_meanings.clear()
     converters.__dict__.clear()
     council_items.clear()
+    file_stats.clear()
+    file_digests.clear()
     for table in (*_remembered.values(), *_used.values()):
         table.clear()
     _learned.clear()
@@ -143,15 +151,35 @@ def _readings_file(work_dir: Path, folder: str) -> Path:
     return work_dir / READINGS_DIR / f"{hashlib.blake2b(folder.encode(), digest_size=12).hexdigest()}.pickle"
 
 
-def load(work_dir: Path, fingerprint: str) -> None:
-    """Fill the post readings and the ``remembered`` tables from the last build."""
+@contextmanager
+def files_as_found(stats: dict[str, list[int] | None]) -> Iterator[None]:
+    """Within the block (one build), a file whose stat is given in ``stats`` is as it was found then:
+    its digest may come from the last build (``generator.fingerprint.file_digest``). After it, every
+    file is read again, since any may have changed since."""
+    file_stats.clear()
+    file_stats.update((path, stat) for path, stat in stats.items() if stat is not None)
+    try:
+        yield
+    finally:
+        file_stats.clear()
+
+
+def load_remembered(work_dir: Path, fingerprint: str) -> None:
+    """Fill the ``remembered`` tables and the files' digests from the last build (a small file: the
+    workers inherit them)."""
+    if (saved := _undump(work_dir / REMEMBERED_FILE, fingerprint)) is not None:
+        learn(saved["remembered"])
+        file_digests.update(saved.get("digests", {}))
+
+
+def load_readings(work_dir: Path, fingerprint: str) -> None:
+    """Fill the post readings from the last build (the main process reads every post; a worker
+    gets its blog's readings with its job)."""
     _loaded.clear()
     for path in sorted((work_dir / READINGS_DIR).glob("*.pickle")):
         if (saved := _undump(path, fingerprint)) is not None:
             post_readings.update(saved["posts"])
             _loaded[saved["folder"]] = set(saved["posts"])
-    if (saved := _undump(work_dir / REMEMBERED_FILE, fingerprint)) is not None:
-        learn(saved["remembered"])
 
 
 def save(work_dir: Path, fingerprint: str) -> None:
@@ -179,13 +207,24 @@ def save(work_dir: Path, fingerprint: str) -> None:
         kept.update(entries)
     post_readings.clear()
     post_readings.update(kept)
+    save_remembered(work_dir, fingerprint)
+    _forget_legacy(work_dir)
+
+
+def save_remembered(work_dir: Path, fingerprint: str) -> None:
+    """Keep the remembered results this build used (all, if it used none) and the digests of the files it found."""
     _learned.clear()
     for name, table in _remembered.items():
         if _used[name]:
             for key in table.keys() - _used[name]:
                 del table[key]
             _used[name].clear()
-    _dump(work_dir / REMEMBERED_FILE, {"fingerprint": fingerprint, "remembered": _remembered})
+    # The digests of the files this build found: those of deleted files go.
+    digests = {path: known for path, known in file_digests.items() if path in file_stats}
+    _dump(work_dir / REMEMBERED_FILE, {"fingerprint": fingerprint, "remembered": _remembered, "digests": digests})
+
+
+def _forget_legacy(work_dir: Path) -> None:
     # Earlier versions kept everything in one file, which no version reads now: a council's cached
     # .build-cache would otherwise carry its megabytes for ever.
     (work_dir / LEGACY_FILE).unlink(missing_ok=True)

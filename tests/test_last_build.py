@@ -108,12 +108,12 @@ def test_a_changed_file_or_site_folder_goes_the_long_way(example, change, monkey
 def test_other_options_are_another_build(example):
     build(example)
     same = last_build.options(example, None, EXAMPLE_URL, False, None)
-    assert last_build.unchanged(example, same) is not None
+    assert last_build.unchanged(example, same, last_build.stats(example)) is not None
     for other in (last_build.options(example, None, EXAMPLE_URL, True, None),
                   last_build.options(example, None, "https://councillors.fenmarsh.example/", False, None),
                   last_build.options(example, None, EXAMPLE_URL, False, dt.date(2026, 6, 1)),
                   last_build.options(example, example / "elsewhere", EXAMPLE_URL, False, None)):
-        assert last_build.unchanged(example, other) is None, other
+        assert last_build.unchanged(example, other, last_build.stats(example)) is None, other
 
 
 def test_a_file_changed_as_the_build_starts_is_not_trusted(example, monkeypatch):
@@ -150,7 +150,8 @@ def test_a_build_that_fails_leaves_no_record(example):
     (example / "programme.yml").write_text("council: [\n", encoding="utf-8")
     result = run_cli("build", "--root", example, "--base-url", EXAMPLE_URL)
     assert result.exit_code != 0
-    assert last_build.unchanged(example, last_build.options(example, None, EXAMPLE_URL, False, None)) is None
+    assert last_build.unchanged(example, last_build.options(example, None, EXAMPLE_URL, False, None),
+                                 last_build.stats(example)) is None
 
 
 def test_a_folder_that_is_not_a_programme_is_left_as_it_was(tmp_path):

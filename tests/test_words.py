@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import build
+from generator.build import council_pages
 from generator.inputs.config import load_project
 from generator.inputs.posts import MARKDOWN_EXTENSIONS, read_all
 from generator.inputs.urls import FOOTPRINT_URL_PATH
@@ -30,7 +30,7 @@ def test_the_report_takes_its_word_counts_from_the_blog_build(tmp_path, monkeypa
     # As in a cold build of a big programme: every post is new to the count, so the council
     # pages wait for the blogs, whose build renders each post and passes its count on.
     words.count_words.table.clear()
-    monkeypatch.setattr(build, "COUNT_WHILE_BUILDING", 0)
+    monkeypatch.setattr(council_pages, "COUNT_WHILE_BUILDING", 0)
     rendered_by_the_report: list[str] = []
     count_alone = words.count_words.func
     monkeypatch.setattr(words.count_words, "func", lambda body: rendered_by_the_report.append(body) or

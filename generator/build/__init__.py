@@ -11,23 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import last_build, memo
-from generator.build import cache, kept_back, parallel, pending, progress, publish
-from generator.exceptions import ConfigError, Problem
+from generator.build import cache, council_pages, kept_back, parallel, pending, progress, publish
+from generator.exceptions import Problem
 from generator.fingerprint import toolkit_fingerprint
 from generator.inputs import posts
-from generator.inputs.colours import colour_warnings
-from generator.inputs.config import Blog, Project, load_project, logo_problem
+from generator.inputs.config import Blog, Project, load_project
 from generator.inputs.layout import PUBLISHED_RECORD, SITE_DIR, WORK_DIR
 from generator.inputs.urls import site_url_for
 from generator.logs import strict_warnings
-from generator.steps import blog_checks, check
+from generator.steps import check
 
 log = logging.getLogger("generator")
 
@@ -35,10 +34,6 @@ log = logging.getLogger("generator")
 #: only when it has one to run.
 HANDBOOK_STEP = "generator.steps.handbook:build_handbook"
 BLOG_STEP = "generator.steps.blogs:build_blog"
-#: Up to this many posts new to the footprint's word count, the main process counts them
-#: while the workers build the blogs; with more, the council pages wait for the blog build,
-#: which renders every post anyway and passes on the counts (``generator.steps.words``).
-COUNT_WHILE_BUILDING = 50
 
 
 @dataclass(frozen=True)
@@ -96,7 +91,7 @@ class Plan:
 
 def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
           strict: bool = False, day: dt.date | None = None, jobs: int | None = None,
-          keep_going: bool = False) -> BuildResult:
+          keep_going: bool = False, found: dict[str, list[int] | None] | None = None) -> BuildResult:
     """Build the whole site for the programme in ``root``; ``site/`` changes only on success.
 
     ``day`` is the date the council pages treat as today (default: today), e.g. to see the
@@ -111,45 +106,63 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
     built (``generator.build.kept_back``) and listed in the result, and the council pages leave
     out its posts that its published version lacks. A problem in the council pages' own files
     keeps them back in the same way. Any other problem still stops the build.
+
+    ``found``: the files' stats (``last_build.stats``), if the caller has just taken them.
     """
     # Before anything is read, so that a file changed meanwhile is not taken as read.
     asked = last_build.options(root, site_dir, base_url, strict, day)
-    seen = last_build.stats(root, started=last_build.start(root))
-    plan = _plan(load_project(root), site_dir, base_url, strict, day)
-    stale = [part for part in plan.keys if not plan.fresh(part)]
-    plan.keys[cache.ADMIN_PART] = plan.inputs.admin()
-    admin_fresh = plan.fresh(cache.ADMIN_PART)
-    log.debug("To build: %s", ", ".join(stale) or "nothing")
-    if not stale and admin_fresh and (files := _unchanged_site(plan)) is not None:
-        _remember(plan, asked, seen, _pages(files))
-        return BuildResult(site_dir=plan.site_dir, site_url=plan.site_url, pages=_pages(files))
+    started = last_build.start(root)
+    seen = last_build.stats(root, started) if found is None else last_build.trusted(found, started)
+    project = load_project(root)
+    # A file whose stat is as the last build found it is not read again (``fingerprint.file_digest``).
+    with memo.files_as_found(seen):
+        # Before the workers start, so that they inherit the word counts and digests (with fork).
+        memo.load_remembered(project.root / WORK_DIR, toolkit_fingerprint())
+        plan = _plan(project, site_dir, base_url, strict, day)
+        stale = [part for part in plan.keys if not plan.fresh(part)]
+        plan.keys[cache.ADMIN_PART] = plan.inputs.admin()
+        admin_fresh = plan.fresh(cache.ADMIN_PART)
+        log.debug("To build: %s", ", ".join(stale) or "nothing")
+        if not stale and admin_fresh and (files := _unchanged_site(plan)) is not None:
+            # The digests, at least, so that the next build need not read every file again.
+            memo.save_remembered(plan.work_dir, toolkit_fingerprint())
+            _remember(plan, asked, seen, _pages(files))
+            return BuildResult(site_dir=plan.site_dir, site_url=plan.site_url, pages=_pages(files))
+        written = _build_stale(plan, stale, admin_fresh, jobs, keep_going)
+    if not plan.kept_back:
+        _remember(plan, asked, seen, _pages(written))
+    kept = sorted(plan.kept_back, key=lambda k: k.blog.slug if k.blog else "")
+    return BuildResult(site_dir=plan.site_dir, site_url=plan.site_url, pages=_pages(written), kept_back=kept)
 
+
+def _build_stale(plan: Plan, stale: list[str], admin_fresh: bool, jobs: int | None, keep_going: bool) -> dict[str, str]:
+    """Build the stale parts, the council pages and (unless fresh) the writing screen; publish the site."""
     plan.kept.forget([*plan.keys, cache.COUNCIL_PART])
     if keep_going:
         failed = kept_back.check(plan.project, _blogs_in(plan.project, stale))
         kept_back.keep_back(plan, failed)
         stale = [part for part in stale if part not in failed]
+    work = _jobs(plan, stale)
     with _new_site(plan, keep_going):
-        with strict_warnings(log.name, strict) as warnings:
-            council_pages = _CouncilPages(plan, stale, keep=lambda: not (strict and warnings), keep_going=keep_going)
-            # Before the workers start, so that they inherit what the last build read (with fork).
-            memo.load(plan.work_dir, toolkit_fingerprint())
+        with strict_warnings(log.name, plan.strict) as warnings:
+            council = council_pages.CouncilPages(plan, stale, keep=lambda: not (plan.strict and warnings),
+                                                 keep_going=keep_going)
             late: dict[str, list[Problem]] = {}
-            _build_parts(plan, stale, jobs, meanwhile=council_pages.check_then_build,
-                         failed=late if keep_going else None)
+            with parallel.workers(work, _worker_context(plan), jobs or parallel.default_jobs()) as pool:
+                # While the workers import Pelican: each gets its blog's posts with its job.
+                memo.load_readings(plan.work_dir, toolkit_fingerprint())
+                _build_parts(plan, work, pool, meanwhile=council.check_then_build,
+                             failed=late if keep_going else None)
             kept_back.keep_back(plan, late)
             # The pages were built while the blogs were: again, if a blog has since been kept back.
-            council_pages.build_if_waiting(again=bool(late))
+            council.build_if_waiting(again=bool(late))
             if not admin_fresh:
                 _build_admin(plan)
-            council_pages.report()
+            council.report()
         written = _publish(plan)
     memo.save(plan.work_dir, toolkit_fingerprint())
     log.debug("Built %d files into %s for %s", len(written), plan.site_dir, plan.site_url)
-    if not plan.kept_back:
-        _remember(plan, asked, seen, _pages(written))
-    kept = sorted(plan.kept_back, key=lambda k: k.blog.slug if k.blog else "")
-    return BuildResult(site_dir=plan.site_dir, site_url=plan.site_url, pages=_pages(written), kept_back=kept)
+    return written
 
 
 def due(root: Path, base_url: str | None = None, day: dt.date | None = None) -> list[str]:
@@ -162,25 +175,6 @@ def due(root: Path, base_url: str | None = None, day: dt.date | None = None) -> 
     plan = _plan(load_project(root), None, base_url, False, day)
     plan.keys[cache.COUNCIL_PART] = plan.inputs.council(pending.blog_states(plan))
     return [plan.labels[part] for part in plan.keys if not plan.fresh(part)]
-
-
-def validate(project: Project, council_held: bool = False) -> None:
-    """Check everything a build reads before building anything.
-
-    ``council_held``: the council pages are kept back (--keep-going), so their own files' problems are known."""
-    # lazy: the council pages' templates, reports and Markdown take a tenth of a second to load, which a
-    # build with nothing to do need not spend.
-    from generator.steps import council
-
-    problems: list[Problem] = blog_checks.validate(project) + council.validate(project)
-    if council_held:
-        problems = [p for p in problems if not kept_back.council_owned(p, project.root)]
-    for warning in colour_warnings(project.programme.branding):
-        log.warning("%s", warning)
-    if logo := logo_problem(project.root, project.programme.branding):
-        problems.append(logo)
-    if problems:
-        raise ConfigError(problems)
 
 
 def _plan(project: Project, site_dir: Path | None, base_url: str | None, strict: bool, day: dt.date | None) -> Plan:
@@ -229,18 +223,27 @@ def _blogs_in(project: Project, parts: list[str]) -> list[Blog]:
     return [b for b in project.blogs if cache.blog_part(b) in parts]
 
 
-def _build_parts(plan: Plan, stale: list[str], jobs: int | None, meanwhile: Callable[[], None],
-                 failed: dict[str, list[Problem]] | None = None) -> None:
-    """Build the stale handbook and blogs, in parallel with ``meanwhile``; keep each part as it succeeds.
-
-    ``failed``: with --keep-going, a blog that fails to build is added here rather than stopping the build."""
-    project, blogs = plan.project, {cache.blog_part(b): b for b in plan.project.blogs}
-    work = [parallel.Job(part, HANDBOOK_STEP, plan.kept.new_folder(part)) if part == cache.HANDBOOK_PART else
+def _jobs(plan: Plan, stale: list[str]) -> list[parallel.Job]:
+    """A job for each stale part but the council pages and the writing screen, which this process builds."""
+    blogs = {cache.blog_part(b): b for b in plan.project.blogs}
+    return [parallel.Job(part, HANDBOOK_STEP, plan.kept.new_folder(part)) if part == cache.HANDBOOK_PART else
             parallel.Job(part, BLOG_STEP, plan.kept.new_folder(part),
                          {"slug": blogs[part].slug, "work_dir": plan.work_dir})
             for part in stale]
-    context = parallel.Context(project, plan.site_url, plan.strict,
-                               {name: logging.getLogger(name).level for name in parallel.FORWARDED_LOGGERS})
+
+
+def _worker_context(plan: Plan) -> parallel.Context:
+    return parallel.Context(plan.project, plan.site_url, plan.strict,
+                            {name: logging.getLogger(name).level for name in parallel.FORWARDED_LOGGERS})
+
+
+def _build_parts(plan: Plan, work: list[parallel.Job], pool: ProcessPoolExecutor | None,
+                 meanwhile: Callable[[], None], failed: dict[str, list[Problem]] | None = None) -> None:
+    """Build the stale handbook and blogs on ``pool``, in parallel with ``meanwhile``; keep each part as it succeeds.
+
+    ``failed``: with --keep-going, a blog that fails to build is added here rather than stopping the build."""
+    project, blogs = plan.project, {cache.blog_part(b): b for b in plan.project.blogs}
+    stale = [job.part for job in work]
     blog_count = sum(1 for job in work if job.part in blogs)
 
     def summary(seconds: float) -> str:
@@ -263,8 +266,7 @@ def _build_parts(plan: Plan, stale: list[str], jobs: int | None, meanwhile: Call
         return posts.readings(posts.post_files(content) + posts.page_files(content), project.programme.site.timezone)
 
     with progress.stage("Building blogs and handbook", len(work), summary if work else None) as advance:
-        outcomes = parallel.run(work, context, jobs or parallel.default_jobs(), keep, meanwhile, tick=advance,
-                                readings=readings)
+        outcomes = parallel.run(work, _worker_context(plan), pool, keep, meanwhile, tick=advance, readings=readings)
     for outcome in sorted(outcomes, key=lambda o: stale.index(o.job.part)):
         outcome.replay_logs()
     if failed is not None:
@@ -275,89 +277,6 @@ def _build_parts(plan: Plan, stale: list[str], jobs: int | None, meanwhile: Call
                             "run 'councillor build' on your own machine to see the details")]
         outcomes = [o for o in outcomes if o.job.part not in failed]
     parallel.raise_failures(outcomes, stale)
-
-
-class _CouncilPages:
-    """The council pages step, run by the main process while the workers build the blogs."""
-
-    def __init__(self, plan: Plan, stale: list[str], keep: Callable[[], bool], keep_going: bool = False):
-        self.plan, self.keep, self.keep_going = plan, keep, keep_going
-        self.stale_blogs = _blogs_in(plan.project, stale)
-        self.waiting = False
-        self.seconds: list[float] = []
-
-    @property
-    def held(self) -> bool:
-        """Whether the council pages are kept back (--keep-going), at their last good build."""
-        return any(k.blog is None for k in self.plan.kept_back)
-
-    def check_then_build(self) -> None:
-        # A problem found here stops the build before any part the workers made is kept.
-        # A blog whose inputs are unchanged passed these checks when it was last built.
-        plan = self.plan
-        validate(plan.project.model_copy(update={"blogs": self.stale_blogs}), council_held=self.held)
-        zone = plan.project.programme.site.timezone
-        items = pending.council_items(plan.project)
-        plan.pending.update({cache.blog_part(b): pending.posts_pending(b, zone, plan.now, items,
-                                                                plan.project.programme.pre_election)
-                             for b in self.stale_blogs})
-        if self.held:
-            return
-        plan.keys[cache.COUNCIL_PART] = plan.inputs.council(pending.blog_states(plan))
-        if plan.fresh(cache.COUNCIL_PART):
-            return
-        # The council pages read the posts, not the built blogs, so they need not wait for
-        # them, except to reuse the word counts the blog build makes when there are many.
-        from generator.steps import words  # lazy: as council in validate()
-
-        bodies = [p.body for b in self.stale_blogs for p in posts.read_all(b.content_dir, zone)[0]]
-        if words.uncounted(bodies) > COUNT_WHILE_BUILDING:
-            self.waiting = True
-        else:
-            self._build()
-
-    def build_if_waiting(self, again: bool = False) -> None:
-        """Build the pages if they waited for the blogs, or ``again`` if they may show what a blog
-        kept back since has not published (they are then reused only if already built so)."""
-        plan = self.plan
-        if again and not self.waiting and not self.held:
-            plan.keys[cache.COUNCIL_PART] = plan.inputs.council(pending.blog_states(plan))
-            self.waiting = not plan.fresh(cache.COUNCIL_PART)
-        if self.waiting:
-            self._build()
-
-    def _build(self) -> None:
-        from jinja2 import FileSystemBytecodeCache  # lazy: as council in validate()
-
-        from generator.steps import council  # lazy: as in validate()
-
-        plan, start = self.plan, time.perf_counter()
-        output = plan.kept.new_folder(cache.COUNCIL_PART)
-        # Compiled templates are kept with the blogs' (the names differ, so they never mix).
-        templates = plan.work_dir / "templates"
-        templates.mkdir(parents=True, exist_ok=True)
-        # A kept-back blog's posts are shown only where its published version has their pages,
-        # and a blog left out of the site is left out of these pages too.
-        published = {part: plan.kept.folder(part) for part in plan.held if part in plan.keys}
-        shown = plan.project.model_copy(update={"blogs": [
-            b for b in plan.project.blogs if cache.blog_part(b) not in plan.held or cache.blog_part(b) in published]})
-        try:
-            council.build_council_pages(shown, output, plan.site_url, plan.day, FileSystemBytecodeCache(str(templates)),
-                                        {b.slug: published[cache.blog_part(b)] for b in shown.blogs
-                                         if cache.blog_part(b) in published})
-        except ConfigError as error:
-            # With --keep-going, a council item that cannot be read keeps the pages back too.
-            if not self.keep_going or not all(kept_back.council_owned(p, plan.project.root) for p in error.problems):
-                raise
-            kept_back.hold_council(plan, error.problems)
-            return
-        if self.keep():
-            plan.keep(cache.COUNCIL_PART, output, pending.council_pending(plan.project, plan.now))
-        self.seconds.append(time.perf_counter() - start)
-
-    def report(self) -> None:
-        for seconds in self.seconds:
-            log.info("Built the council pages in %.1f s", seconds)
 
 
 def _build_admin(plan: Plan) -> None:

@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.build import validate
+from generator.build.council_pages import validate
 from generator.inputs import snapshots
 from generator.inputs.config import load_project
 from generator.inputs.layout import SITE_DIR

@@ -1,9 +1,10 @@
 """Run build steps in worker processes, one per core by default.
 
 Each job runs one step into one part folder and nothing else, so jobs never share a file.
-A job names its step as ``"module:function"``; a worker imports the step the first time it
-runs it, so the main process of a build that reuses every part never loads Pelican or MkDocs.
-A worker is a long-lived process: it imports them once for all the jobs it runs.
+A job names its step as ``"module:function"``; the workers import the steps as they start,
+while the main process is still planning, and the main process of a build that reuses every
+part never loads Pelican or MkDocs. A worker is a long-lived process: it imports them once
+for all the jobs it runs.
 
 What a job logs is sent back and logged again in the main process, under the same logger,
 so messages, ``--strict`` and errors read the same whether one process built the site or
@@ -21,7 +22,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -87,22 +88,44 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run(jobs: list[Job], context: Context, workers: int, on_done: Callable[[Outcome], None],
+@contextmanager
+def workers(jobs: list[Job], context: Context, count: int) -> Iterator[ProcessPoolExecutor | None]:
+    """The worker processes for ``jobs``, started at once so that they import the steps (Pelican,
+    MkDocs) while this process goes on planning; None when the jobs run in this process.
+
+    Leaving the block stops the workers, at once if it is left by an error.
+    """
+    start = _process_start()
+    # A fresh worker imports Pelican first: for one job, this process is quicker.
+    if count <= 1 or not jobs or (len(jobs) == 1 and start.get_start_method() != "fork"):
+        yield None
+        return
+    steps = sorted({job.step for job in jobs})
+    with ProcessPoolExecutor(max_workers=min(count, len(jobs)), mp_context=start,
+                             initializer=_start_worker, initargs=(context, steps)) as pool:
+        try:
+            pool.submit(_started)  # the first task starts every worker (with fork, all of them at once)
+            yield pool
+        except BaseException:
+            _abandon(pool)
+            raise
+
+
+def run(jobs: list[Job], context: Context, pool: ProcessPoolExecutor | None, on_done: Callable[[Outcome], None],
         meanwhile: Callable[[], None] | None = None, tick: Callable[[], None] = lambda: None,
         readings: Callable[[Job], dict] | None = None) -> list[Outcome]:
-    """Run ``jobs`` on ``workers`` processes; ``on_done`` sees each outcome in the main process.
+    """Run ``jobs`` on ``pool`` (``workers``), or in this process if it is None; ``on_done``
+    sees each outcome in the main process.
 
-    ``meanwhile`` runs in the main process while the workers build (before the jobs, with one
-    worker); if it raises, the jobs are abandoned and ``on_done`` sees none of them.
+    ``meanwhile`` runs in the main process while the workers build (before the jobs, with no
+    pool); if it raises, the jobs are abandoned and ``on_done`` sees none of them.
     ``tick`` is called as each job ends, from another thread while ``meanwhile`` runs, so that a
     progress bar keeps moving. ``readings(job)``, called in the main process just before a job
     is handed to a worker, gives the posts it has read for that job (``posts.readings``), so
     the worker need not parse them again; one process needs none.
     """
     outcomes = []
-    start = _process_start()
-    # A fresh worker imports Pelican first: for one job, this process is quicker.
-    if workers <= 1 or not jobs or (len(jobs) == 1 and start.get_start_method() != "fork"):
+    if pool is None:
         if meanwhile:
             meanwhile()
         _start_worker(context)
@@ -114,23 +137,21 @@ def run(jobs: list[Job], context: Context, workers: int, on_done: Callable[[Outc
         finally:
             _stop_worker()
         return outcomes
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=start,
-                             initializer=_start_worker, initargs=(context,)) as pool:
-        futures: list[Future[Outcome]] = []
-        try:
-            # One job at a time, each with its readings: the first workers start on the first
-            # jobs while this process reads the posts of the next ones.
-            for job in jobs:
-                futures.append(pool.submit(_run_job, job, readings(job) if readings else None))
-                futures[-1].add_done_callback(lambda _: tick())
-            if meanwhile:
-                meanwhile()
-            for future in as_completed(futures):
-                outcomes.append(future.result())
-                on_done(outcomes[-1])
-        except BaseException:
-            _abandon(pool)
-            raise
+    futures: list[Future[Outcome]] = []
+    try:
+        # One job at a time, each with its readings: the first workers start on the first
+        # jobs while this process reads the posts of the next ones.
+        for job in jobs:
+            futures.append(pool.submit(_run_job, job, readings(job) if readings else None))
+            futures[-1].add_done_callback(lambda _: tick())
+        if meanwhile:
+            meanwhile()
+        for future in as_completed(futures):
+            outcomes.append(future.result())
+            on_done(outcomes[-1])
+    except BaseException:
+        _abandon(pool)
+        raise
     return outcomes
 
 
@@ -171,13 +192,21 @@ PR_SET_PDEATHSIG = 1
 _context: Context | None = None
 
 
-def _start_worker(context: Context) -> None:
+def _start_worker(context: Context, steps: Sequence[str] = ()) -> None:
     global _context
     _die_with_parent()
     for name, level in context.levels.items():
         logging.getLogger(name).setLevel(level)
     memo.take_learned()  # what a forked worker inherited, the main process knows already
     _context = context
+    for step in steps:
+        # A step that cannot be imported is reported by the job that runs it, for its part.
+        with suppress(Exception):
+            _step(step)
+
+
+def _started() -> None:
+    """A task with nothing to do: submitting it starts the workers."""
 
 
 def _die_with_parent() -> None:

@@ -40,7 +40,8 @@ def build(root: Path, site_dir: Path | None, base_url: str | None, strict: bool,
     from generator import last_build
 
     asked = last_build.options(root, site_dir, base_url, strict, day.date() if day else None)
-    if not keep_going and (last := last_build.unchanged(root, asked)):
+    found = last_build.stats(root)
+    if not keep_going and (last := last_build.unchanged(root, asked, found)):
         # The same words as a build that finds nothing to do, without loading the settings first.
         for notice in last.notices:
             logging.getLogger("generator").info("%s", notice)
@@ -49,7 +50,7 @@ def build(root: Path, site_dir: Path | None, base_url: str | None, strict: bool,
     from generator.build import build as run_build
 
     result = run_build(root, site_dir=site_dir, base_url=base_url, strict=strict, day=day.date() if day else None,
-                       jobs=jobs, keep_going=keep_going)
+                       jobs=jobs, keep_going=keep_going, found=found)
     click.echo(f"Built {result.pages} pages into {result.site_dir}")
     if keep_going:
         from generator.build import kept_back

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
-from generator import memo
+from generator import fingerprint, memo
 from generator.exceptions import Problem
 from generator.inputs import files, yamlfile
 from generator.inputs.networks import NETWORKS
@@ -190,11 +190,14 @@ def _read_key(path: Path, timezone: str) -> tuple[str, str, bytes]:
     """The file's key in ``memo.post_readings``, parsing the file first if it is not there.
 
     Validation, the blog build and the council pages each read every post: the first reads it."""
-    data = path.read_bytes()
-    key = (str(path), timezone, hashlib.blake2b(data, digest_size=16).digest())
-    if key not in memo.post_readings:
-        memo.post_readings[key] = _parse(path, data, timezone)
-    return key
+    name = str(path)
+    digest = fingerprint.known_digest(name)
+    if digest is None or (name, timezone, digest) not in memo.post_readings:
+        data = path.read_bytes()
+        digest = fingerprint.digest_of(name, data)
+        if (name, timezone, digest) not in memo.post_readings:
+            memo.post_readings[(name, timezone, digest)] = _parse(path, data, timezone)
+    return name, timezone, digest
 
 
 def readings(paths: list[Path], timezone: str) -> dict[tuple[str, str, bytes], tuple[Post | None, list[Problem]]]:
