@@ -221,6 +221,8 @@ def save_remembered(work_dir: Path, fingerprint: str) -> None:
             _used[name].clear()
     # The digests of the files this build found: those of deleted files go.
     digests = {path: known for path, known in file_digests.items() if path in file_stats}
+    file_digests.clear()
+    file_digests.update(digests)
     _dump(work_dir / REMEMBERED_FILE, {"fingerprint": fingerprint, "remembered": _remembered, "digests": digests})
 
 

@@ -90,3 +90,15 @@ def test_a_digest_is_reused_only_for_the_stat_it_was_read_with(tmp_path, monkeyp
 
     assert fingerprint.file_digest(str(path)) != first
     assert fingerprint.known_digest(str(path)) == fingerprint.file_digest(str(path))
+
+
+def test_a_deleted_file_leaves_no_digest_behind(example):
+    post = sorted((example / BLOG / "content" / "posts").glob("*.md"))[0]
+    build(example)
+    assert str(post) in pickle.loads((example / ".build-cache" / memo.REMEMBERED_FILE).read_bytes())["digests"]
+    post.unlink()
+
+    build(example)
+
+    assert str(post) not in pickle.loads((example / ".build-cache" / memo.REMEMBERED_FILE).read_bytes())["digests"]
+    assert str(post) not in memo.file_digests
