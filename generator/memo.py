@@ -23,8 +23,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from generator import atomic
-
 T = TypeVar("T")
 
 #: Posts already read, by (file, timezone, hash of its bytes): ``generator.inputs.posts.read``.
@@ -135,6 +133,10 @@ def learn(learned: dict[str, dict[bytes, Any]]) -> None:
 
 
 def _dump(path: Path, data: Any) -> None:
+    # lazy: writing safely needs tempfile, which the quick check (``generator.last_build``, through
+    # ``generator.fingerprint``) does not.
+    from generator import atomic
+
     atomic.write_bytes(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
 
