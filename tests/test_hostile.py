@@ -392,6 +392,12 @@ def _writing(root: Path) -> bool:
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT])
 def test_an_interrupted_build_leaves_no_process_and_the_site_as_it_was(tmp_path, how):
     root = copy_example(tmp_path / "programme")
+    # Enough posts that the build is still under way when the signal comes: the example alone can
+    # finish in the moment between seeing the workers write and sending it.
+    posts = root / "councillor_blogs" / "amira-patel" / "content" / "posts"
+    for n in range(400):
+        (posts / f"2025-01-01-note-{n}.md").write_text(
+            f"---\ntitle: Note {n}\ndate: 2025-01-01 09:00\n---\nA short note, number {n}.\n", encoding="utf-8")
     (root / "site").mkdir()
     (root / "site" / "index.html").write_text("<p>the last good site</p>\n")
     before = tree(root / "site")
