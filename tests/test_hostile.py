@@ -401,7 +401,11 @@ def test_an_interrupted_build_leaves_no_process_and_the_site_as_it_was(tmp_path,
     (root / "site").mkdir()
     (root / "site" / "index.html").write_text("<p>the last good site</p>\n")
     before = tree(root / "site")
-    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--root", str(root), "--jobs", "2"],
+    # As from a terminal, where Ctrl-C reaches the build: a test run started in the background
+    # (`cmd &`, nohup) ignores SIGINT, and the build, rightly, would inherit that.
+    attended = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                "sys.argv[0] = 'councillor'; runpy.run_module('generator', run_name='__main__')")
+    process = subprocess.Popen([sys.executable, "-c", attended, "build", "--root", str(root), "--jobs", "2"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         # Interrupt once the workers are building: after they start, before anything is published.
@@ -417,8 +421,9 @@ def test_an_interrupted_build_leaves_no_process_and_the_site_as_it_was(tmp_path,
         while _session_processes(process.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert _session_processes(process.pid) == [], "a worker outlived the build"
-        assert process.returncode != 0
-        assert tree(root / "site") == before
+        said = process.stdout.read().decode(errors="replace") if process.stdout else ""
+        assert process.returncode != 0, said
+        assert tree(root / "site") == before, said
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
