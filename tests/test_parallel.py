@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import signal
 import sys
 import time
 
@@ -60,3 +62,26 @@ def test_one_job_with_one_worker_runs_in_this_process(tmp_path, context):
         assert pool is None
         outcomes = parallel.run(jobs, context, pool, lambda o: None)
     assert outcomes[0].ok and (tmp_path / "only" / "name.txt").read_text() == "here"
+
+
+def test_a_worker_stopped_before_it_has_set_itself_up_says_nothing(tmp_path, monkeypatch, capfd, context):
+    """A build that fails at once stops its workers, perhaps before they have set their own signal
+    handlers: the build's words are then the only ones, with no worker's traceback under them."""
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt  # as SIGTERM does under the councillor command
+
+    previous = signal.signal(signal.SIGTERM, interrupted)
+    set_up = parallel._die_with_parent
+    monkeypatch.setattr(parallel, "_die_with_parent", lambda: (time.sleep(0.5), set_up()))
+    jobs = [parallel.Job(f"part-{i}", STEP, tmp_path / f"out-{i}") for i in range(2)]
+    try:
+        with pytest.raises(RuntimeError), parallel.workers(jobs, context, 2):
+            raise RuntimeError("a mistake found while the workers start")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+    for child in multiprocessing.active_children():  # what a worker says, it says before it ends
+        child.join(10)
+    assert multiprocessing.active_children() == []
+    said = capfd.readouterr()
+    assert "Traceback" not in said.err + said.out and "KeyboardInterrupt" not in said.err + said.out

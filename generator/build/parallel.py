@@ -104,7 +104,8 @@ def workers(jobs: list[Job], context: Context, count: int) -> Iterator[ProcessPo
     with ProcessPoolExecutor(max_workers=min(count, len(jobs)), mp_context=start,
                              initializer=_start_worker, initargs=(context, steps)) as pool:
         try:
-            pool.submit(_started)  # the first task starts every worker (with fork, all of them at once)
+            with _signals_held():
+                pool.submit(_started)  # the first task starts every worker (with fork, all of them at once)
             yield pool
         except BaseException:
             _abandon(pool)
@@ -184,6 +185,8 @@ def _process_start() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+#: The signals a worker takes only once it has set its own handlers (``_signals_held``).
+HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 #: Linux's prctl option that sends the worker a signal when the process that started it ends.
 PR_SET_PDEATHSIG = 1
 
@@ -209,12 +212,32 @@ def _started() -> None:
     """A task with nothing to do: submitting it starts the workers."""
 
 
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while the workers are forked, and take any that came meanwhile after.
+
+    A forked worker starts with this process's handlers, and here SIGTERM raises KeyboardInterrupt
+    (``generator.commands``): a worker stopped before it had set its own (a build that fails at once
+    stops its workers) printed a traceback under the build's own words. A worker takes its signals
+    once it has set its handlers (``_die_with_parent``)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _die_with_parent() -> None:
     """A worker ends with the build that started it, even one killed outright (SIGKILL)."""
     if multiprocessing.parent_process() is None:
         return  # the build runs in this process: it keeps its own signal handling
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the main process decides
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD_SIGNALS)  # held while this worker was forked
     if sys.platform == "linux":
         with suppress(OSError, AttributeError):
             ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
