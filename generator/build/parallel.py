@@ -190,6 +190,25 @@ HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 #: Linux's prctl option that sends the worker a signal when the process that started it ends.
 PR_SET_PDEATHSIG = 1
 
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while the workers are forked, and take any that came meanwhile after.
+
+    A forked worker starts with this process's handlers, and here SIGTERM raises KeyboardInterrupt
+    (``generator.commands``): a worker stopped before it had set its own (a build that fails at once
+    stops its workers) printed a traceback under the build's own words. A worker takes its signals
+    once it has set its handlers (``_die_with_parent``)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 # -- In the worker ------------------------------------------------------------------------------
 
 _context: Context | None = None
@@ -210,24 +229,6 @@ def _start_worker(context: Context, steps: Sequence[str] = ()) -> None:
 
 def _started() -> None:
     """A task with nothing to do: submitting it starts the workers."""
-
-
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM while the workers are forked, and take any that came meanwhile after.
-
-    A forked worker starts with this process's handlers, and here SIGTERM raises KeyboardInterrupt
-    (``generator.commands``): a worker stopped before it had set its own (a build that fails at once
-    stops its workers) printed a traceback under the build's own words. A worker takes its signals
-    once it has set its handlers (``_die_with_parent``)."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _die_with_parent() -> None:
