@@ -78,9 +78,9 @@ def start(root: Path) -> int:
     return path.stat().st_mtime_ns
 
 
-def stats(root: Path, started: int | None = None) -> dict[str, list[int] | None]:
-    """The stat of every file a build of ``root`` could read; None for one changed since ``started``."""
-    found: dict[str, list[int] | None] = {}
+def stats(root: Path) -> dict[str, list[int]]:
+    """The stat of every file a build of ``root`` could read."""
+    found: dict[str, list[int]] = {}
     root = root.resolve()
     folders = [root / name for name in [*PROGRAMME_INPUTS, BLOGS_DIR, *OWN_TOOLKIT]]
     folders += [INSTALLED_TOOLKIT / name for name in OWN_TOOLKIT] + [PACKAGE]
@@ -94,14 +94,14 @@ def stats(root: Path, started: int | None = None) -> dict[str, list[int] | None]
                 except OSError:
                     continue
                 found[path] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-    return found if started is None else trusted(found, started)
+    return found
 
 
-def trusted(found: dict[str, list[int] | None], started: int) -> dict[str, list[int] | None]:
+def trusted(found: dict[str, list[int]], started: int) -> dict[str, list[int] | None]:
     """``found`` with None for each file changed since ``started``: its stat may not change at its next edit.
 
     The stats may be taken before the build starts: a file edited in between is read as edited."""
-    return {path: None if stat is None or max(stat[1], stat[2]) >= started else stat for path, stat in found.items()}
+    return {path: None if max(stat[1], stat[2]) >= started else stat for path, stat in found.items()}
 
 
 def _site(site_dir: str, work_dir: Path) -> list[int]:
@@ -117,7 +117,7 @@ def _context() -> list[Any]:
     return [CACHE_FORMAT, list(sys.version_info[:2]), installed_packages()]
 
 
-def unchanged(root: Path, asked: Options, found: dict[str, list[int] | None]) -> LastBuild | None:
+def unchanged(root: Path, asked: Options, found: dict[str, list[int]]) -> LastBuild | None:
     """The last build's result, if it is still the build these options would make now from files
     whose stats are ``found`` (``stats(root)``)."""
     work_dir = root / WORK_DIR
