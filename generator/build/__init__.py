@@ -22,7 +22,7 @@ from generator.build import cache, council_pages, kept_back, parallel, pending, 
 from generator.exceptions import Problem
 from generator.fingerprint import toolkit_fingerprint
 from generator.inputs import posts
-from generator.inputs.config import Blog, Project, load_project
+from generator.inputs.config import Project, load_project
 from generator.inputs.layout import PUBLISHED_RECORD, SITE_DIR, WORK_DIR
 from generator.inputs.urls import site_url_for
 from generator.logs import strict_warnings
@@ -91,7 +91,7 @@ class Plan:
 
 def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
           strict: bool = False, day: dt.date | None = None, jobs: int | None = None,
-          keep_going: bool = False, found: dict[str, list[int] | None] | None = None) -> BuildResult:
+          keep_going: bool = False, found: dict[str, list[int]] | None = None) -> BuildResult:
     """Build the whole site for the programme in ``root``; ``site/`` changes only on success.
 
     ``day`` is the date the council pages treat as today (default: today), e.g. to see the
@@ -112,7 +112,7 @@ def build(root: Path, site_dir: Path | None = None, base_url: str | None = None,
     # Before anything is read, so that a file changed meanwhile is not taken as read.
     asked = last_build.options(root, site_dir, base_url, strict, day)
     started = last_build.start(root)
-    seen = last_build.stats(root, started) if found is None else last_build.trusted(found, started)
+    seen = last_build.trusted(last_build.stats(root) if found is None else found, started)
     project = load_project(root)
     # A file whose stat is as the last build found it is not read again (``fingerprint.file_digest``).
     with memo.files_as_found(seen):
@@ -139,19 +139,19 @@ def _build_stale(plan: Plan, stale: list[str], admin_fresh: bool, jobs: int | No
     """Build the stale parts, the council pages and (unless fresh) the writing screen; publish the site."""
     plan.kept.forget([*plan.keys, cache.COUNCIL_PART])
     if keep_going:
-        failed = kept_back.check(plan.project, _blogs_in(plan.project, stale))
+        failed = kept_back.check(plan.project, cache.blogs_in(plan.project, stale))
         kept_back.keep_back(plan, failed)
         stale = [part for part in stale if part not in failed]
-    work = _jobs(plan, stale)
+    work, context = _jobs(plan, stale), _worker_context(plan)
     with _new_site(plan, keep_going):
         with strict_warnings(log.name, plan.strict) as warnings:
             council = council_pages.CouncilPages(plan, stale, keep=lambda: not (plan.strict and warnings),
                                                  keep_going=keep_going)
             late: dict[str, list[Problem]] = {}
-            with parallel.workers(work, _worker_context(plan), jobs or parallel.default_jobs()) as pool:
+            with parallel.workers(work, context, jobs or parallel.default_jobs()) as pool:
                 # While the workers import Pelican: each gets its blog's posts with its job.
                 memo.load_readings(plan.work_dir, toolkit_fingerprint())
-                _build_parts(plan, work, pool, meanwhile=council.check_then_build,
+                _build_parts(plan, work, pool, context, meanwhile=council.check_then_build,
                              failed=late if keep_going else None)
             kept_back.keep_back(plan, late)
             # The pages were built while the blogs were: again, if a blog has since been kept back.
@@ -219,10 +219,6 @@ def _remember(plan: Plan, asked: last_build.Options, seen: dict[str, list[int] |
                       last_build.LastBuild(plan.site_dir, plan.site_url, pages, _unchanged_notices(plan)))
 
 
-def _blogs_in(project: Project, parts: list[str]) -> list[Blog]:
-    return [b for b in project.blogs if cache.blog_part(b) in parts]
-
-
 def _jobs(plan: Plan, stale: list[str]) -> list[parallel.Job]:
     """A job for each stale part but the council pages and the writing screen, which this process builds."""
     blogs = {cache.blog_part(b): b for b in plan.project.blogs}
@@ -237,7 +233,7 @@ def _worker_context(plan: Plan) -> parallel.Context:
                             {name: logging.getLogger(name).level for name in parallel.FORWARDED_LOGGERS})
 
 
-def _build_parts(plan: Plan, work: list[parallel.Job], pool: ProcessPoolExecutor | None,
+def _build_parts(plan: Plan, work: list[parallel.Job], pool: ProcessPoolExecutor | None, context: parallel.Context,
                  meanwhile: Callable[[], None], failed: dict[str, list[Problem]] | None = None) -> None:
     """Build the stale handbook and blogs on ``pool``, in parallel with ``meanwhile``; keep each part as it succeeds.
 
@@ -266,7 +262,7 @@ def _build_parts(plan: Plan, work: list[parallel.Job], pool: ProcessPoolExecutor
         return posts.readings(posts.post_files(content) + posts.page_files(content), project.programme.site.timezone)
 
     with progress.stage("Building blogs and handbook", len(work), summary if work else None) as advance:
-        outcomes = parallel.run(work, _worker_context(plan), pool, keep, meanwhile, tick=advance, readings=readings)
+        outcomes = parallel.run(work, context, pool, keep, meanwhile, tick=advance, readings=readings)
     for outcome in sorted(outcomes, key=lambda o: stale.index(o.job.part)):
         outcome.replay_logs()
     if failed is not None:

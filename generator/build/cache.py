@@ -57,6 +57,12 @@ def blog_part(blog: Blog) -> str:
     return f"blogs/{blog.slug}"
 
 
+def blogs_in(project: Project, parts: Iterable[str]) -> list[Blog]:
+    """The blogs whose parts are among ``parts``, in the project's order."""
+    wanted = set(parts)
+    return [b for b in project.blogs if blog_part(b) in wanted]
+
+
 def site_folder(part: str) -> str:
     """Where a part's files go in the site ("" for the top)."""
     return part.replace("blogs/", f"{BLOGS_URL_PATH}/", 1) if part.startswith("blogs/") else ""

@@ -50,7 +50,7 @@ class CouncilPages:
 
     def __init__(self, plan: Plan, stale: list[str], keep: Callable[[], bool], keep_going: bool = False):
         self.plan, self.keep, self.keep_going = plan, keep, keep_going
-        self.stale_blogs = [b for b in plan.project.blogs if cache.blog_part(b) in stale]
+        self.stale_blogs = cache.blogs_in(plan.project, stale)
         self.waiting = False
         self.seconds: list[float] = []
 

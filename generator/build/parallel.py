@@ -119,7 +119,8 @@ def run(jobs: list[Job], context: Context, pool: ProcessPoolExecutor | None, on_
     sees each outcome in the main process.
 
     ``meanwhile`` runs in the main process while the workers build (before the jobs, with no
-    pool); if it raises, the jobs are abandoned and ``on_done`` sees none of them.
+    pool); if it raises, ``workers`` abandons the jobs as the error leaves its block, and
+    ``on_done`` sees none of them.
     ``tick`` is called as each job ends, from another thread while ``meanwhile`` runs, so that a
     progress bar keeps moving. ``readings(job)``, called in the main process just before a job
     is handed to a worker, gives the posts it has read for that job (``posts.readings``), so
@@ -139,20 +140,16 @@ def run(jobs: list[Job], context: Context, pool: ProcessPoolExecutor | None, on_
             _stop_worker()
         return outcomes
     futures: list[Future[Outcome]] = []
-    try:
-        # One job at a time, each with its readings: the first workers start on the first
-        # jobs while this process reads the posts of the next ones.
-        for job in jobs:
-            futures.append(pool.submit(_run_job, job, readings(job) if readings else None))
-            futures[-1].add_done_callback(lambda _: tick())
-        if meanwhile:
-            meanwhile()
-        for future in as_completed(futures):
-            outcomes.append(future.result())
-            on_done(outcomes[-1])
-    except BaseException:
-        _abandon(pool)
-        raise
+    # One job at a time, each with its readings: the first workers start on the first
+    # jobs while this process reads the posts of the next ones.
+    for job in jobs:
+        futures.append(pool.submit(_run_job, job, readings(job) if readings else None))
+        futures[-1].add_done_callback(lambda _: tick())
+    if meanwhile:
+        meanwhile()
+    for future in as_completed(futures):
+        outcomes.append(future.result())
+        on_done(outcomes[-1])
     return outcomes
 
 
